@@ -1,0 +1,95 @@
+// `jiaozhou serve | migrate | admin …` — the operator's command line.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './core/config.js';
+import { openDb } from './core/db.js';
+import { createApiKey, createParty, createUser, ROLES, type Role } from './core/identity.js';
+import { coreMigrations, migrate } from './core/migrations.js';
+import { ProblemError } from './core/errors.js';
+import { MODULES, startPlatform } from './platform.js';
+
+const USAGE = `Usage: jiaozhou <command>
+
+  serve                                   start the platform (API + web app) on HOST:PORT
+  migrate                                 apply database migrations and exit
+  admin create-party --name N --role R [--role R2 ...]
+  admin create-user --party ID --username U [--password P]
+  admin create-api-key --party ID [--label L]   (prints the key once)
+
+Environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL),
+JIAOZHOU_BOOTSTRAP_ADMIN_KEY, JIAOZHOU_DEMO=0. Roles: ${ROLES.join(', ')}.`;
+
+async function main(argv: string[]) {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const platform = await startPlatform(config, { logger: { level: config.logLevel } });
+      const address = await platform.app.listen({ port: config.port, host: config.host });
+      console.log(`Jiaozhou is listening on ${address} (${platform.ctx.dialect}); API documentation at ${address}/docs`);
+      const shutdown = async () => { await platform.close(); process.exit(0); };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return;
+    }
+    case 'migrate': {
+      const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      await migrate(handle.db, handle.dialect, [coreMigrations, ...MODULES.flatMap((m) => (m.migrations ? [m.migrations] : []))]);
+      await handle.close();
+      console.log('migrations applied');
+      return;
+    }
+    case 'admin':
+      return admin(sub, rest, config);
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+async function admin(sub: string | undefined, args: string[], config: ReturnType<typeof loadConfig>) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      name: { type: 'string' }, role: { type: 'string', multiple: true }, party: { type: 'string' },
+      username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' },
+    },
+  });
+  const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(handle.db, handle.dialect, [coreMigrations, ...MODULES.flatMap((m) => (m.migrations ? [m.migrations] : []))]);
+    const db = handle.db;
+    const need = (v: string | undefined, flag: string) => {
+      if (!v) throw new Error(`missing --${flag}\n\n${USAGE}`);
+      return v;
+    };
+    switch (sub) {
+      case 'create-party': {
+        const party = await createParty(db, { name: need(values.name, 'name'), roles: (values.role ?? []) as Role[] });
+        console.log(JSON.stringify(party, null, 2));
+        return;
+      }
+      case 'create-user': {
+        const password = values.password ?? randomBytes(12).toString('base64url');
+        const user = await createUser(db, { partyId: need(values.party, 'party'), username: need(values.username, 'username'), password });
+        console.log(JSON.stringify({ ...user, ...(values.password ? {} : { password }) }, null, 2));
+        return;
+      }
+      case 'create-api-key': {
+        const key = await createApiKey(db, { partyId: need(values.party, 'party'), label: values.label });
+        console.log(JSON.stringify(key, null, 2));
+        console.error('Store this key now: it is not shown again.');
+        return;
+      }
+      default:
+        throw new Error(`unknown admin command ${sub ?? ''}\n\n${USAGE}`);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error(e instanceof ProblemError ? `error: ${e.message}` : e instanceof Error ? e.message : e);
+  process.exit(1);
+});

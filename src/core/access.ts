@@ -1,0 +1,78 @@
+// The access policy, in one place. Every read of events — lists, timelines, subscriptions, the
+// live stream — filters with `eventVisibleTo`; nothing reads events around it.
+//
+// An event is visible to a party when
+//   1. the party published it;
+//   2. the party owns a booking (BKG) or transport document (TRD) the event carries — the carrier
+//      that issued it — or the event is an equipment event of a box during its journey on a
+//      document the party owns (see `journeyCovers`);
+//   3. the party holds an active grant (not revoked, not expired) of such a reference, and the
+//      granter could pass it on: the granter owns the reference, or published the event itself;
+//      an EQ grant passes on the granter's own events of that container;
+//   4. the party has an authority role (customs, border, MSA, port authority, shipping-center
+//      office) — the routes write every such read to the audit log.
+// Nothing else is visible.
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Principal } from './auth.js';
+
+/** The reference types a grant may name. */
+export const GRANT_REFERENCE_TYPES = ['BKG', 'TRD', 'EQ'] as const;
+export type GrantReferenceType = (typeof GRANT_REFERENCE_TYPES)[number];
+
+/**
+ * A container is reused from journey to journey. Its journey on a document starts with the first
+ * event that links box and document and lasts until the box is first linked to another document
+ * of the same type. An equipment event inside that window belongs to the shipment even when it
+ * does not repeat the reference (a terminal's gate-in names only the box).
+ * `a` is the `shipment_equipment` row of the document.
+ */
+const journeyCovers = sql`a.equipment_reference = events.equipment_reference
+  and events.event_date_time >= a.first_at
+  and not exists (select 1 from shipment_equipment n
+    where n.equipment_reference = a.equipment_reference and n.ref_type = a.ref_type
+      and n.ref_value <> a.ref_value and n.first_at > a.first_at and n.first_at <= events.event_date_time)`;
+
+function activeGrant(partyId: string, now: string) {
+  return sql`g.grantee_party_id = ${partyId} and g.revoked_at is null and (g.expires_at is null or g.expires_at > ${now})`;
+}
+
+/** The granter may pass on what it owns, or its own events. */
+const granterCovers = sql`(events.publisher_party_id = g.granter_party_id or exists (select 1 from document_owners go
+  where go.ref_type = g.ref_type and go.ref_value = g.ref_value and go.owner_party_id = g.granter_party_id))`;
+
+/** SQL condition on the `events` table: the event is visible to this party. */
+export function eventVisibleTo(principal: Pick<Principal, 'partyId' | 'authority'>, now = new Date().toISOString()): RawBuilder<SqlBool> {
+  if (principal.authority) return sql<SqlBool>`1 = 1`;
+  const party = principal.partyId;
+  return sql<SqlBool>`(
+    events.publisher_party_id = ${party}
+    or exists (select 1 from event_refs r join document_owners o on o.ref_type = r.ref_type and o.ref_value = r.ref_value
+      where r.seq = events.seq and o.owner_party_id = ${party})
+    or (events.equipment_reference is not null and exists (select 1 from shipment_equipment a
+      join document_owners o on o.ref_type = a.ref_type and o.ref_value = a.ref_value
+      where o.owner_party_id = ${party} and ${journeyCovers}))
+    or exists (select 1 from grants g join event_refs r on r.ref_type = g.ref_type and r.ref_value = g.ref_value
+      where r.seq = events.seq and ${activeGrant(party, now)} and ${granterCovers})
+    or (events.equipment_reference is not null and exists (select 1 from grants g
+      join shipment_equipment a on a.ref_type = g.ref_type and a.ref_value = g.ref_value
+      where ${activeGrant(party, now)} and ${journeyCovers} and ${granterCovers}))
+    or (events.equipment_reference is not null and exists (select 1 from grants g
+      where g.ref_type = 'EQ' and g.ref_value = events.equipment_reference and ${activeGrant(party, now)}
+        and events.publisher_party_id = g.granter_party_id))
+  )`;
+}
+
+/**
+ * May this party grant the reference to another? Only what it may pass on: a document it owns,
+ * or a reference carried by events it published itself.
+ */
+export function canGrantSql(partyId: string, refType: GrantReferenceType, refValue: string): RawBuilder<{ ok: number }> {
+  if (refType === 'EQ') {
+    return sql`select 1 as ok from events where equipment_reference = ${refValue} and publisher_party_id = ${partyId} limit 1`;
+  }
+  return sql`select 1 as ok from document_owners where ref_type = ${refType} and ref_value = ${refValue} and owner_party_id = ${partyId}
+    union all
+    select 1 as ok from event_refs r join events e on e.seq = r.seq
+      where r.ref_type = ${refType} and r.ref_value = ${refValue} and e.publisher_party_id = ${partyId}
+    limit 1`;
+}

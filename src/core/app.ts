@@ -1,0 +1,74 @@
+// Builds the Fastify app (no listening here: tests use `inject`, the server calls `listen`).
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { registerAuth } from './auth.js';
+import type { AppContext, PlatformModule } from './context.js';
+import { TNT_API_VERSION } from './delivery.js';
+import { registerProblemHandlers } from './errors.js';
+import { migrationsApplied, type MigrationSet } from './migrations.js';
+import { ping } from './db.js';
+import { coreRoutes } from './routes.js';
+
+export const PLATFORM_API_VERSION = '1.0.0';
+const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildApp(ctx: AppContext, modules: PlatformModule[], migrationSets: MigrationSet[], options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    // Bad input is rejected, never silently fixed: no type coercion, no stripping of unknown fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+  });
+  // Response schemas document the API; answers are plain JSON so that nothing is silently dropped.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerProblemHandlers(app);
+  await app.register(cookie);
+  registerAuth(app, ctx.db);
+
+  app.addHook('onSend', async (request, reply) => {
+    if (!reply.hasHeader('API-Version')) reply.header('API-Version', request.url.startsWith('/v2/') ? TNT_API_VERSION : PLATFORM_API_VERSION);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Jiaozhou — Qingdao port community platform API',
+        version: PLATFORM_API_VERSION,
+        description: 'Track & trace in the DCSA Track & Trace 2.2 shape, access grants, subscriptions and administration. Errors are RFC 7807 problem details.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'jz_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { tags: ['Operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { tags: ['Operations'], summary: 'Database reachable and migrations applied' } }, async (_request, reply) => {
+    try {
+      await ping(ctx.db);
+      if (!(await migrationsApplied(ctx.db, ctx.dialect, migrationSets))) return reply.code(503).type('application/problem+json').send({ type: 'urn:jiaozhou:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'migrations pending' });
+      return { status: 'ready', database: ctx.dialect };
+    } catch {
+      return reply.code(503).type('application/problem+json').send({ type: 'urn:jiaozhou:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'database unreachable' });
+    }
+  });
+
+  await coreRoutes(app, ctx);
+  for (const m of modules) await m.register(app, ctx);
+
+  if (existsSync(ctx.config.webDir)) {
+    await app.register(fastifyStatic, { root: ctx.config.webDir, prefix: '/', wildcard: false });
+    // The web app routes on the client: unknown GETs outside the API get its index page.
+    const apiPrefixes = ['/v1/', '/v2/', '/admin/', '/docs', '/health', '/ready'];
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !apiPrefixes.some((p) => request.url.startsWith(p))) return reply.sendFile('index.html');
+      return reply.code(404).type('application/problem+json').send({ type: 'urn:jiaozhou:problem:not-found', title: 'Not found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,46 @@
+// The audit log: who did or read what, when. Written in the same transaction as the action it
+// records (for writes) or before the answer leaves (for authority reads).
+import type { Executor } from './db.js';
+import type { Principal } from './auth.js';
+import { nowIso } from './time.js';
+
+export interface AuditEntry {
+  action: string;
+  resource?: string;
+  detail?: unknown;
+}
+
+export async function audit(db: Executor, who: Pick<Principal, 'partyId' | 'actor'> | null, entry: AuditEntry): Promise<void> {
+  await db.insertInto('audit_log').values({
+    at: nowIso(),
+    party_id: who?.partyId ?? null,
+    actor: who?.actor ?? null,
+    action: entry.action,
+    resource: entry.resource ?? null,
+    detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+  }).execute();
+}
+
+export interface AuditQuery {
+  partyId?: string;
+  from?: string;
+  to?: string;
+  action?: string;
+  limit: number;
+  /** Return entries with an id below this one (newest first paging). */
+  before?: number;
+}
+
+export async function queryAudit(db: Executor, q: AuditQuery) {
+  const rows = await db.selectFrom('audit_log').selectAll()
+    .$if(q.partyId !== undefined, (qb) => qb.where('party_id', '=', q.partyId!))
+    .$if(q.from !== undefined, (qb) => qb.where('at', '>=', q.from!))
+    .$if(q.to !== undefined, (qb) => qb.where('at', '<', q.to!))
+    .$if(q.action !== undefined, (qb) => qb.where('action', '=', q.action!))
+    .$if(q.before !== undefined, (qb) => qb.where('id', '<', q.before!))
+    .orderBy('id', 'desc').limit(q.limit).execute();
+  return rows.map((r) => ({
+    id: Number(r.id), at: r.at, partyId: r.party_id, actor: r.actor, action: r.action, resource: r.resource,
+    detail: r.detail === null ? null : JSON.parse(r.detail),
+  }));
+}

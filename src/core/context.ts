@@ -1,0 +1,25 @@
+import type { Config } from './config.js';
+import type { Db, Dialect } from './db.js';
+import type { DeliveryWorker } from './delivery.js';
+import type { EventStore } from './events.js';
+import type { MigrationSet } from './migrations.js';
+import type { LiveStream } from './stream.js';
+import type { FastifyInstance } from 'fastify';
+
+/** What a module gets from the core: the database, the event store and the live channels. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  events: EventStore;
+  stream: LiveStream;
+  delivery?: DeliveryWorker;
+}
+
+/** A module of the platform; `index.ts` of each module exports one. */
+export interface PlatformModule {
+  name: string;
+  migrations?: MigrationSet;
+  /** Called once at start: add projections to the event store and routes to the app. */
+  register(app: FastifyInstance, ctx: AppContext): Promise<void>;
+}

@@ -1,0 +1,165 @@
+// Webhook delivery: the outbox rows written with each event batch are sent to the subscribers'
+// callback URLs, at least once and in order per subscription, signed with HMAC-SHA256 of the
+// shared secret (DCSA `Notification-Signature: sha256=<hex>`). A failed delivery is retried with
+// exponential backoff; after MAX_ATTEMPTS the batch is parked as dead letters for an operator to
+// replay. State lives in the database, so a restart resumes where the last process stopped.
+import { createHmac } from 'node:crypto';
+import type { Db } from './db.js';
+import { nowIso } from './time.js';
+
+export interface DeliveryOptions {
+  pollIntervalMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+  maxEventsPerNotification: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  pollIntervalMs: 1000,
+  baseBackoffMs: 1000,
+  maxBackoffMs: 10 * 60_000,
+  maxAttempts: 10,
+  requestTimeoutMs: 10_000,
+  maxEventsPerNotification: 100,
+};
+
+export const TNT_API_VERSION = '2.2.0';
+
+export function sign(secretBase64: string, body: string): string {
+  return `sha256=${createHmac('sha256', Buffer.from(secretBase64, 'base64')).update(body, 'utf8').digest('hex')}`;
+}
+
+export function backoffMs(attempts: number, o: Pick<DeliveryOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
+  return Math.min(o.maxBackoffMs, o.baseBackoffMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private wakeRequested = false;
+
+  constructor(private readonly db: Db, private readonly options: DeliveryOptions = DEFAULT_DELIVERY) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Deliver soon: new outbox rows were committed. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.wakeRequested = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce().then(() => {}, () => {}).finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.schedule(this.wakeRequested ? 0 : this.options.pollIntervalMs);
+        this.wakeRequested = false;
+      });
+    }, ms);
+  }
+
+  /** One pass over every subscription whose oldest pending notification is due. */
+  async runOnce(): Promise<number> {
+    const now = nowIso();
+    const due = await this.db.selectFrom('outbox').select('subscription_id').distinct()
+      .where('status', '=', 'pending').where('next_attempt_at', '<=', now).limit(100).execute();
+    let sent = 0;
+    await Promise.all(due.map(async ({ subscription_id }) => {
+      while (!this.stopped) {
+        const n = await this.deliverHead(subscription_id);
+        if (n <= 0) break;
+        sent += n;
+      }
+    }));
+    return sent;
+  }
+
+  /** Sends the oldest pending rows of one subscription; returns how many were delivered. */
+  private async deliverHead(subscriptionId: string): Promise<number> {
+    const now = nowIso();
+    const rows = await this.db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq')
+      .select(['outbox.id', 'outbox.attempts', 'outbox.next_attempt_at', 'events.body'])
+      .where('outbox.subscription_id', '=', subscriptionId).where('outbox.status', '=', 'pending')
+      .orderBy('outbox.id').limit(this.options.maxEventsPerNotification).execute();
+    // Order per subscription: nothing overtakes a head that waits for its retry.
+    if (!rows.length || rows[0].next_attempt_at > now) return 0;
+    const subscription = await this.db.selectFrom('subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
+    const ids = rows.map((r) => Number(r.id));
+    if (!subscription) {
+      await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
+      return 0;
+    }
+    // Claim the rows for the length of one request so that another node does not send them too.
+    const lease = new Date(Date.now() + this.options.requestTimeoutMs + 1000).toISOString();
+    const claimed = await this.db.updateTable('outbox').set({ next_attempt_at: lease })
+      .where('id', 'in', ids).where('status', '=', 'pending').where('next_attempt_at', '<=', now).executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== ids.length) return 0;
+
+    const body = `[${rows.map((r) => r.body).join(',')}]`;
+    let error: string | undefined;
+    try {
+      const res = await fetch(subscription.callback_url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'Notification-Signature': sign(subscription.secret, body),
+          'Subscription-ID': subscription.id,
+          'API-Version': TNT_API_VERSION,
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok) error = `callback answered ${res.status}`;
+    } catch (e) {
+      error = `callback unreachable: ${(e as Error).message}`;
+    }
+
+    if (!error) {
+      await this.db.updateTable('outbox').set({ status: 'delivered', delivered_at: nowIso(), last_error: null })
+        .where('id', 'in', ids).execute();
+      return ids.length;
+    }
+    const attempts = rows[0].attempts + 1;
+    if (attempts >= this.options.maxAttempts) {
+      await this.db.updateTable('outbox').set({ status: 'dead', attempts, last_error: error }).where('id', 'in', ids).execute();
+    } else {
+      const next = new Date(Date.now() + backoffMs(attempts, this.options)).toISOString();
+      await this.db.updateTable('outbox').set({ attempts, next_attempt_at: next, last_error: error }).where('id', 'in', ids).execute();
+    }
+    return 0;
+  }
+}
+
+/** Puts dead letters back in the queue (oldest first); returns how many. */
+export async function replayDeadLetters(db: Db, subscriptionIds: string[], ids?: number[]): Promise<number> {
+  if (!subscriptionIds.length) return 0;
+  const res = await db.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: nowIso(), last_error: null })
+    .where('status', '=', 'dead').where('subscription_id', 'in', subscriptionIds)
+    .$if(ids !== undefined, (q) => q.where('id', 'in', ids!.length ? ids! : [-1]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function listDeadLetters(db: Db, subscriptionIds: string[], limit = 100) {
+  if (!subscriptionIds.length) return [];
+  const rows = await db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq')
+    .select(['outbox.id', 'outbox.subscription_id', 'outbox.attempts', 'outbox.last_error', 'events.event_id'])
+    .where('outbox.status', '=', 'dead').where('outbox.subscription_id', 'in', subscriptionIds)
+    .orderBy('outbox.id').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), subscriptionId: r.subscription_id, eventID: r.event_id, attempts: r.attempts, lastError: r.last_error }));
+}

@@ -1,0 +1,127 @@
+// RFC 7807 problem details. Every 4xx/5xx leaves the server through `problemHandler`, which maps
+// a closed set of error kinds to a status; an unexpected error becomes a 500 whose message is
+// logged, never sent.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface FieldError {
+  /** JSON pointer (RFC 6901) into the request: `/body/0/equipmentReference`, `/query/limit`. */
+  pointer: string;
+  /** Stable machine code of the broken rule: `iso6346.checkDigit`, `required`, `enum`. */
+  rule: string;
+  detail: string;
+}
+
+export type ProblemKind =
+  | 'validation' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict'
+  | 'payload-too-large' | 'unsupported-media-type' | 'rate-limited' | 'unavailable' | 'internal';
+
+const STATUS: Record<ProblemKind, number> = {
+  validation: 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409,
+  'payload-too-large': 413, 'unsupported-media-type': 415, 'rate-limited': 429, unavailable: 503, internal: 500,
+};
+
+const TITLE: Record<ProblemKind, string> = {
+  validation: 'The request is not valid',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Not allowed',
+  'not-found': 'Not found',
+  conflict: 'Conflict with the current state',
+  'payload-too-large': 'Request body too large',
+  'unsupported-media-type': 'Unsupported media type',
+  'rate-limited': 'Too many requests',
+  unavailable: 'Service unavailable',
+  internal: 'Internal error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export class ProblemError extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+  }
+
+  get status(): number {
+    return STATUS[this.kind];
+  }
+
+  toProblem(instance?: string): Problem {
+    return problem(this.kind, this.message, this.errors, instance);
+  }
+}
+
+export function problem(kind: ProblemKind, detail?: string, errors?: FieldError[], instance?: string): Problem {
+  return {
+    type: `urn:jiaozhou:problem:${kind}`,
+    title: TITLE[kind],
+    status: STATUS[kind],
+    ...(detail ? { detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+export const invalid = (pointer: string, rule: string, detail: string) =>
+  new ProblemError('validation', `${pointer}: ${detail}`, [{ pointer, rule, detail }]);
+export const notFound = (what: string) => new ProblemError('not-found', `${what} not found`);
+export const forbidden = (detail: string) => new ProblemError('forbidden', detail);
+export const conflict = (detail: string) => new ProblemError('conflict', detail);
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.code(p.status).type('application/problem+json').send(p);
+}
+
+/** Turns Ajv's errors (from Fastify's schema validation) into pointers and rules. */
+function fromValidation(err: FastifyError): FieldError[] {
+  const part = err.validationContext ?? 'body';
+  return (err.validation ?? []).map((v) => {
+    let pointer = `/${part}${v.instancePath}`;
+    const params = v.params as Record<string, unknown>;
+    if (v.keyword === 'required') pointer += `/${params.missingProperty}`;
+    if (v.keyword === 'additionalProperties') pointer += `/${params.additionalProperty}`;
+    const detail = v.keyword === 'additionalProperties' ? 'unknown field' : (v.message ?? 'invalid');
+    return { pointer, rule: v.keyword, detail };
+  });
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ProblemError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof ProblemError) return sendProblem(reply, err.toProblem(request.url));
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const errors = fromValidation(fe);
+      const first = errors[0];
+      return sendProblem(reply, problem('validation', first ? `${first.pointer}: ${first.detail}` : fe.message, errors, request.url));
+    }
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, problem('payload-too-large', fe.message, undefined, request.url));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(reply, problem('unsupported-media-type', fe.message, undefined, request.url));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, problem('validation', fe.message, [{ pointer: '/body', rule: 'json', detail: fe.message }], request.url));
+    }
+    if (fe.statusCode === 400 && fe instanceof SyntaxError) {
+      return sendProblem(reply, problem('validation', 'body is not valid JSON', [{ pointer: '/body', rule: 'json', detail: fe.message }], request.url));
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, problem('validation', fe.message, undefined, request.url));
+    }
+    request.log.error({ err }, 'unexpected error');
+    return sendProblem(reply, problem('internal', 'An unexpected error occurred; it has been logged.', undefined, request.url));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url.split('?')[0]}`, undefined, request.url)));
+}

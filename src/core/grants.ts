@@ -1,0 +1,75 @@
+// Grants: a party shares a booking, transport document or container with another party, for a
+// while or until revoked. What a grant passes on is decided by the access policy (access.ts).
+import { randomUUID } from 'node:crypto';
+import type { Principal } from './auth.js';
+import { canGrantSql, type GrantReferenceType } from './access.js';
+import { audit } from './audit.js';
+import type { Executor } from './db.js';
+import { forbidden, invalid, notFound } from './errors.js';
+import { getParty } from './identity.js';
+import type { GrantRow } from './tables.js';
+import { nowIso } from './time.js';
+
+export interface Grant {
+  id: string;
+  granterPartyId: string;
+  granteePartyId: string;
+  referenceType: GrantReferenceType;
+  referenceValue: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+const toGrant = (r: GrantRow): Grant => ({
+  id: r.id, granterPartyId: r.granter_party_id, granteePartyId: r.grantee_party_id, referenceType: r.ref_type as GrantReferenceType,
+  referenceValue: r.ref_value, expiresAt: r.expires_at, revokedAt: r.revoked_at, createdAt: r.created_at,
+});
+
+export interface NewGrant {
+  granteePartyId: string;
+  referenceType: GrantReferenceType;
+  referenceValue: string;
+  /** UTC ISO 8601, already validated. */
+  expiresAt?: string;
+}
+
+export async function createGrant(tx: Executor, granter: Principal, input: NewGrant): Promise<Grant> {
+  if (input.granteePartyId === granter.partyId) throw invalid('/body/granteePartyId', 'notSelf', 'a party cannot grant to itself');
+  if (!(await getParty(tx, input.granteePartyId))) throw invalid('/body/granteePartyId', 'exists', `no party ${input.granteePartyId}`);
+  if (input.expiresAt && input.expiresAt <= nowIso()) throw invalid('/body/expiresAt', 'future', 'expiresAt must lie in the future');
+  const may = await canGrantSql(granter.partyId, input.referenceType, input.referenceValue).execute(tx);
+  if (!may.rows.length) {
+    throw forbidden(`you may only grant a ${input.referenceType} reference you own or that your own events carry`);
+  }
+  const row: GrantRow = {
+    id: randomUUID(), granter_party_id: granter.partyId, grantee_party_id: input.granteePartyId,
+    ref_type: input.referenceType, ref_value: input.referenceValue, expires_at: input.expiresAt ?? null,
+    revoked_at: null, created_at: nowIso(),
+  };
+  await tx.insertInto('grants').values(row).execute();
+  await audit(tx, granter, { action: 'grant.create', resource: `grant:${row.id}`, detail: toGrant(row) });
+  return toGrant(row);
+}
+
+export async function revokeGrant(tx: Executor, granter: Principal, id: string): Promise<Grant> {
+  const row = await tx.selectFrom('grants').selectAll().where('id', '=', id).where('granter_party_id', '=', granter.partyId).executeTakeFirst();
+  if (!row) throw notFound(`grant ${id}`);
+  if (!row.revoked_at) {
+    row.revoked_at = nowIso();
+    await tx.updateTable('grants').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
+    await audit(tx, granter, { action: 'grant.revoke', resource: `grant:${id}` });
+  }
+  return toGrant(row);
+}
+
+/** Grants the party gave or received. */
+export async function listGrants(db: Executor, partyId: string): Promise<{ given: Grant[]; received: Grant[] }> {
+  const rows = await db.selectFrom('grants').selectAll()
+    .where((eb) => eb.or([eb('granter_party_id', '=', partyId), eb('grantee_party_id', '=', partyId)]))
+    .orderBy('created_at', 'desc').execute();
+  return {
+    given: rows.filter((r) => r.granter_party_id === partyId).map(toGrant),
+    received: rows.filter((r) => r.grantee_party_id === partyId).map(toGrant),
+  };
+}

@@ -1,0 +1,195 @@
+// Migrations are written once with Kysely's schema builder and run on both dialects.
+// Each module adds its own list; names sort in the order they must run.
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Db, Dialect } from './db.js';
+
+export type MigrationSet = Record<string, (dialect: Dialect) => Migration>;
+
+/** `seq` columns: one global, gap-tolerant, increasing order of insertion. */
+function autoId(dialect: Dialect) {
+  return dialect === 'postgres' ? ('bigserial' as const) : ('integer' as const);
+}
+
+export const coreMigrations: MigrationSet = {
+  '0001_core': (dialect) => ({
+    async up(db: Kysely<any>) {
+      const id = autoId(dialect);
+      const auto = (c: any) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
+
+      await db.schema.createTable('parties')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema.createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema.createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('label', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+
+      await db.schema.createTable('sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('party_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema.createTable('audit_log')
+        .addColumn('id', id, auto)
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('party_id', 'text')
+        .addColumn('actor', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text')
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema.createIndex('audit_log_party_at').on('audit_log').columns(['party_id', 'at']).execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+
+      await db.schema.createTable('events')
+        .addColumn('seq', id, auto)
+        .addColumn('event_id', 'text', (c) => c.notNull().unique())
+        .addColumn('publisher_party_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('event_classifier_code', 'text', (c) => c.notNull())
+        .addColumn('event_date_time', 'text', (c) => c.notNull())
+        .addColumn('event_created_date_time', 'text', (c) => c.notNull())
+        .addColumn('equipment_event_type_code', 'text')
+        .addColumn('transport_event_type_code', 'text')
+        .addColumn('shipment_event_type_code', 'text')
+        .addColumn('equipment_reference', 'text')
+        .addColumn('vessel_imo_number', 'text')
+        .addColumn('un_location_code', 'text')
+        .addColumn('document_type_code', 'text')
+        .addColumn('transport_call_id', 'text')
+        .addColumn('export_voyage_number', 'text')
+        .addColumn('carrier_service_code', 'text')
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_equipment').on('events').columns(['equipment_reference', 'event_date_time']).execute();
+      await db.schema.createIndex('events_publisher').on('events').columns(['publisher_party_id', 'seq']).execute();
+      await db.schema.createIndex('events_vessel').on('events').columns(['vessel_imo_number', 'seq']).execute();
+      await db.schema.createIndex('events_location').on('events').columns(['un_location_code', 'seq']).execute();
+      await db.schema.createIndex('events_created').on('events').columns(['event_created_date_time']).execute();
+
+      await db.schema.createTable('event_refs')
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('ref_type', 'text', (c) => c.notNull())
+        .addColumn('ref_value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('event_refs_pk', ['ref_type', 'ref_value', 'seq'])
+        .execute();
+      await db.schema.createIndex('event_refs_seq').on('event_refs').column('seq').execute();
+
+      await db.schema.createTable('document_owners')
+        .addColumn('ref_type', 'text', (c) => c.notNull())
+        .addColumn('ref_value', 'text', (c) => c.notNull())
+        .addColumn('owner_party_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('document_owners_pk', ['ref_type', 'ref_value'])
+        .execute();
+      await db.schema.createIndex('document_owners_owner').on('document_owners').columns(['owner_party_id']).execute();
+
+      await db.schema.createTable('shipment_equipment')
+        .addColumn('ref_type', 'text', (c) => c.notNull())
+        .addColumn('ref_value', 'text', (c) => c.notNull())
+        .addColumn('equipment_reference', 'text', (c) => c.notNull())
+        .addColumn('first_at', 'text', (c) => c.notNull())
+        .addColumn('last_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('shipment_equipment_pk', ['ref_type', 'ref_value', 'equipment_reference'])
+        .execute();
+      await db.schema.createIndex('shipment_equipment_box').on('shipment_equipment')
+        .columns(['equipment_reference', 'ref_type', 'first_at']).execute();
+
+      await db.schema.createTable('container_status')
+        .addColumn('equipment_reference', 'text', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('event_date_time', 'text', (c) => c.notNull())
+        .addColumn('event_type_code', 'text', (c) => c.notNull())
+        .addColumn('un_location_code', 'text')
+        .addColumn('empty_indicator_code', 'text')
+        .execute();
+
+      await db.schema.createTable('grants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('granter_party_id', 'text', (c) => c.notNull())
+        .addColumn('grantee_party_id', 'text', (c) => c.notNull())
+        .addColumn('ref_type', 'text', (c) => c.notNull())
+        .addColumn('ref_value', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('grants_grantee').on('grants').columns(['grantee_party_id', 'ref_type', 'ref_value']).execute();
+      await db.schema.createIndex('grants_ref').on('grants').columns(['ref_type', 'ref_value']).execute();
+
+      await db.schema.createTable('subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('party_id', 'text', (c) => c.notNull())
+        .addColumn('callback_url', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('filters', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('subscriptions_party').on('subscriptions').column('party_id').execute();
+
+      await db.schema.createTable('outbox')
+        .addColumn('id', id, auto)
+        .addColumn('subscription_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('delivered_at', 'text')
+        .execute();
+      await db.schema.createIndex('outbox_subscription').on('outbox').columns(['subscription_id', 'status', 'id']).execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+
+      await db.schema.createTable('idempotency_keys')
+        .addColumn('party_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['party_id', 'key'])
+        .execute();
+    },
+  }),
+};
+
+export async function migrate(db: Db, dialect: Dialect, sets: MigrationSet[] = [coreMigrations]): Promise<void> {
+  const all: Record<string, Migration> = {};
+  for (const set of sets) for (const [name, make] of Object.entries(set)) all[name] = make(dialect);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
+  }
+}
+
+/** True when every known migration has been applied (for `/ready`). */
+export async function migrationsApplied(db: Db, dialect: Dialect, sets: MigrationSet[] = [coreMigrations]): Promise<boolean> {
+  const names = sets.flatMap((s) => Object.keys(s));
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(names.map((n) => [n, { up: async () => {} }])) } });
+  const infos = await migrator.getMigrations();
+  return infos.every((m) => m.executedAt !== undefined);
+}

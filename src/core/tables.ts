@@ -1,0 +1,164 @@
+// Row types of every table, as the database holds them (snake_case). API types live with their
+// routes; converters between the two sit next to the store that reads the rows.
+import type { Generated } from 'kysely';
+
+export interface PartyRow {
+  id: string;
+  name: string;
+  /** JSON array of role codes. */
+  roles: string;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  party_id: string;
+  username: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  party_id: string;
+  /** SHA-256 of the key: keys are 256-bit random, so a fast hash is enough. */
+  key_hash: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface SessionRow {
+  token_hash: string;
+  user_id: string;
+  party_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditRow {
+  id: Generated<number>;
+  at: string;
+  party_id: string | null;
+  actor: string | null;
+  action: string;
+  resource: string | null;
+  detail: string | null;
+}
+
+export interface EventRow {
+  seq: Generated<number>;
+  event_id: string;
+  publisher_party_id: string;
+  event_type: string;
+  event_classifier_code: string;
+  /** UTC, ISO 8601 with milliseconds, so text order is time order. */
+  event_date_time: string;
+  event_created_date_time: string;
+  equipment_event_type_code: string | null;
+  transport_event_type_code: string | null;
+  shipment_event_type_code: string | null;
+  equipment_reference: string | null;
+  vessel_imo_number: string | null;
+  un_location_code: string | null;
+  document_type_code: string | null;
+  transport_call_id: string | null;
+  export_voyage_number: string | null;
+  carrier_service_code: string | null;
+  /** SHA-256 of the canonical JSON of the event as published: tells a retry from a conflict. */
+  content_hash: string;
+  body: string;
+  received_at: string;
+}
+
+/** Booking (BKG) and transport document (TRD) references an event carries. */
+export interface EventRefRow {
+  seq: number;
+  ref_type: string;
+  ref_value: string;
+}
+
+/** The carrier that issued a booking or transport document. */
+export interface DocumentOwnerRow {
+  ref_type: string;
+  ref_value: string;
+  owner_party_id: string;
+  created_at: string;
+}
+
+/** A container's journey on a shipment: from the first event linking box and document on. */
+export interface ShipmentEquipmentRow {
+  ref_type: string;
+  ref_value: string;
+  equipment_reference: string;
+  first_at: string;
+  last_at: string;
+}
+
+export interface ContainerStatusRow {
+  equipment_reference: string;
+  seq: number;
+  event_date_time: string;
+  event_type_code: string;
+  un_location_code: string | null;
+  empty_indicator_code: string | null;
+}
+
+export interface GrantRow {
+  id: string;
+  granter_party_id: string;
+  grantee_party_id: string;
+  ref_type: string;
+  ref_value: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface SubscriptionRow {
+  id: string;
+  party_id: string;
+  callback_url: string;
+  secret: string;
+  /** JSON object of DCSA filters (eventType[], equipmentReference, ...). */
+  filters: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutboxRow {
+  id: Generated<number>;
+  subscription_id: string;
+  seq: number;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
+export interface IdempotencyRow {
+  party_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface Database {
+  parties: PartyRow;
+  users: UserRow;
+  api_keys: ApiKeyRow;
+  sessions: SessionRow;
+  audit_log: AuditRow;
+  events: EventRow;
+  event_refs: EventRefRow;
+  document_owners: DocumentOwnerRow;
+  shipment_equipment: ShipmentEquipmentRow;
+  container_status: ContainerStatusRow;
+  grants: GrantRow;
+  subscriptions: SubscriptionRow;
+  outbox: OutboxRow;
+  idempotency_keys: IdempotencyRow;
+}

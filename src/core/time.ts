@@ -1,0 +1,2 @@
+/** The current time as stored everywhere: UTC ISO 8601 with milliseconds. */
+export const nowIso = (): string => new Date().toISOString();

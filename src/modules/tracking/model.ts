@@ -1,0 +1,201 @@
+// DCSA Track & Trace 2.2 events: the code lists, and the validation that turns a published event
+// into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
+import { contentHash } from '../../core/canonical.js';
+import type { FieldError } from '../../core/errors.js';
+import type { NewEvent } from '../../core/events.js';
+import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
+
+export const EVENT_TYPES = ['EQUIPMENT', 'TRANSPORT', 'SHIPMENT'] as const;
+export const EVENT_CLASSIFIER_CODES = ['ACT', 'PLN', 'EST'] as const;
+export const EQUIPMENT_EVENT_TYPE_CODES = ['LOAD', 'DISC', 'GTIN', 'GTOT', 'STUF', 'STRP', 'PICK', 'DROP', 'INSP', 'RSEA', 'RMVD'] as const;
+export const TRANSPORT_EVENT_TYPE_CODES = ['ARRI', 'DEPA'] as const;
+export const SHIPMENT_EVENT_TYPE_CODES = ['RECE', 'DRFT', 'PENA', 'PENU', 'REJE', 'APPR', 'ISSU', 'SURR', 'SUBM', 'VOID', 'CONF', 'REQS', 'CMPL', 'HOLD', 'RELS'] as const;
+export const DOCUMENT_TYPE_CODES = ['CBR', 'BKG', 'SHI', 'SRM', 'TRD', 'ARN', 'VGM', 'CAS', 'CUS', 'DGD', 'OOG'] as const;
+export const EMPTY_INDICATOR_CODES = ['EMPTY', 'LADEN'] as const;
+export const MODES_OF_TRANSPORT = ['VESSEL', 'RAIL', 'TRUCK', 'BARGE'] as const;
+export const FACILITY_TYPE_CODES = ['BOCR', 'CLOC', 'COFS', 'COYA', 'OFFD', 'DEPO', 'INTE', 'POTE', 'RAMP'] as const;
+export const DOCUMENT_REFERENCE_TYPES = ['BKG', 'TRD'] as const;
+
+const COMMON_FIELDS = ['eventID', 'eventType', 'eventClassifierCode', 'eventDateTime', 'eventCreatedDateTime', 'references'];
+const FIELDS_BY_TYPE: Record<string, string[]> = {
+  EQUIPMENT: [...COMMON_FIELDS, 'equipmentEventTypeCode', 'equipmentReference', 'ISOEquipmentCode', 'emptyIndicatorCode', 'eventLocation', 'transportCall', 'seals', 'documentReferences'],
+  TRANSPORT: [...COMMON_FIELDS, 'transportEventTypeCode', 'delayReasonCode', 'changeRemark', 'transportCall', 'documentReferences'],
+  SHIPMENT: [...COMMON_FIELDS, 'shipmentEventTypeCode', 'documentID', 'documentTypeCode', 'reason'],
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Actual events cannot lie in the future; allow for publishers' clocks running a little fast. */
+export const MAX_CLOCK_SKEW_MINUTES = 5;
+
+export type ValidatedEvent = { ok: true; event: NewEvent } | { ok: false; errors: FieldError[] };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Collects the broken rules of one event; `at` is its JSON pointer in the request. */
+class Checker {
+  readonly errors: FieldError[] = [];
+  constructor(readonly at: string) {}
+
+  fail(path: string, rule: string, detail: string) {
+    this.errors.push({ pointer: `${this.at}${path}`, rule, detail });
+    return undefined;
+  }
+
+  string(o: Obj, key: string, path: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
+    const v = o[key];
+    if (v === undefined || v === null) return opts.required ? this.fail(`${path}/${key}`, 'required', `${key} is required`) : undefined;
+    if (typeof v !== 'string') return this.fail(`${path}/${key}`, 'type', `${key} must be a string`);
+    if (v.length === 0) return this.fail(`${path}/${key}`, 'minLength', `${key} must not be empty`);
+    if (opts.max && v.length > opts.max) return this.fail(`${path}/${key}`, 'maxLength', `${key} must have at most ${opts.max} characters`);
+    return v;
+  }
+
+  code<T extends string>(o: Obj, key: string, path: string, list: readonly T[], required = false): T | undefined {
+    const v = this.string(o, key, path, { required });
+    if (v === undefined) return undefined;
+    if (!list.includes(v as T)) return this.fail(`${path}/${key}`, 'enum', `${key} must be one of ${list.join(', ')}; got "${v}"`);
+    return v as T;
+  }
+
+  dateTime(o: Obj, key: string, path: string, required: boolean): string | undefined {
+    const v = this.string(o, key, path, { required });
+    if (v === undefined) return undefined;
+    const r = validateDateTime(v);
+    if (!r.ok) return this.fail(`${path}/${key}`, r.rule, `${key}: ${r.message}`);
+    return r.value.utc;
+  }
+
+  standard(o: Obj, key: string, path: string, check: (v: string) => { ok: true; value: unknown } | { ok: false; rule: string; message: string }, required = false): string | undefined {
+    const v = this.string(o, key, path, { required });
+    if (v === undefined) return undefined;
+    const r = check(v);
+    if (!r.ok) return this.fail(`${path}/${key}`, r.rule, `${key}: ${r.message}`);
+    return typeof r.value === 'string' ? r.value : v;
+  }
+
+  object(o: Obj, key: string, path: string, required = false): Obj | undefined {
+    const v = o[key];
+    if (v === undefined || v === null) return required ? this.fail(`${path}/${key}`, 'required', `${key} is required`) : undefined;
+    if (!isObj(v)) return this.fail(`${path}/${key}`, 'type', `${key} must be an object`);
+    return v;
+  }
+
+  array(o: Obj, key: string, path: string): unknown[] | undefined {
+    const v = o[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) return this.fail(`${path}/${key}`, 'type', `${key} must be an array`);
+    return v;
+  }
+}
+
+/**
+ * Validates one published event. `at` is the event's JSON pointer (`/body` or `/body/3`), so that
+ * every error names the exact field; `now` decides what "the future" is.
+ */
+export function validateEvent(raw: unknown, at: string, now: Date = new Date()): ValidatedEvent {
+  const c = new Checker(at);
+  if (!isObj(raw)) return { ok: false, errors: [{ pointer: at, rule: 'type', detail: 'an event must be a JSON object' }] };
+
+  const eventId = c.string(raw, 'eventID', '', { required: true, max: 100 });
+  if (eventId && !UUID.test(eventId)) c.fail('/eventID', 'format', 'eventID must be a UUID');
+  const eventType = c.code(raw, 'eventType', '', EVENT_TYPES, true);
+  const classifier = c.code(raw, 'eventClassifierCode', '', EVENT_CLASSIFIER_CODES, true);
+  const eventDateTime = c.dateTime(raw, 'eventDateTime', '', true);
+  const eventCreatedDateTime = c.dateTime(raw, 'eventCreatedDateTime', '', false);
+  if (classifier === 'ACT' && eventDateTime && Date.parse(eventDateTime) > now.getTime() + MAX_CLOCK_SKEW_MINUTES * 60_000) {
+    c.fail('/eventDateTime', 'actualNotInFuture', 'an actual (ACT) event cannot happen in the future');
+  }
+  if (eventType) {
+    for (const key of Object.keys(raw)) {
+      if (!FIELDS_BY_TYPE[eventType].includes(key)) c.fail(`/${key}`, 'additionalProperties', `unknown field for a ${eventType} event`);
+    }
+  }
+
+  const refs: NewEvent['documentReferences'] = [];
+  (c.array(raw, 'documentReferences', '') ?? []).forEach((r, i) => {
+    const path = `/documentReferences/${i}`;
+    if (!isObj(r)) return c.fail(path, 'type', 'a document reference must be an object');
+    const type = c.code(r, 'documentReferenceType', path, DOCUMENT_REFERENCE_TYPES, true);
+    const value = c.string(r, 'documentReferenceValue', path, { required: true, max: 100 });
+    if (type && value) refs.push({ type, value });
+  });
+  (c.array(raw, 'references', '') ?? []).forEach((r, i) => {
+    const path = `/references/${i}`;
+    if (!isObj(r)) return c.fail(path, 'type', 'a reference must be an object');
+    c.string(r, 'referenceType', path, { required: true, max: 3 });
+    c.string(r, 'referenceValue', path, { required: true, max: 100 });
+  });
+
+  const transportCall = c.object(raw, 'transportCall', '', eventType === 'TRANSPORT');
+  let vesselIMONumber: string | undefined;
+  let callLocode: string | undefined;
+  if (transportCall) {
+    const p = '/transportCall';
+    c.string(transportCall, 'transportCallID', p, { max: 100 });
+    c.string(transportCall, 'carrierServiceCode', p, { max: 5 });
+    c.string(transportCall, 'exportVoyageNumber', p, { max: 50 });
+    c.string(transportCall, 'importVoyageNumber', p, { max: 50 });
+    c.code(transportCall, 'modeOfTransport', p, MODES_OF_TRANSPORT);
+    c.code(transportCall, 'facilityTypeCode', p, FACILITY_TYPE_CODES);
+    callLocode = c.standard(transportCall, 'UNLocationCode', p, validateUnLocode);
+    const vessel = c.object(transportCall, 'vessel', p);
+    if (vessel) vesselIMONumber = c.standard(vessel, 'vesselIMONumber', `${p}/vessel`, validateImoNumber);
+  }
+  const eventLocation = c.object(raw, 'eventLocation', '');
+  const locationCode = eventLocation ? c.standard(eventLocation, 'UNLocationCode', '/eventLocation', validateUnLocode) : undefined;
+
+  let equipmentEventTypeCode: string | undefined, equipmentReference: string | undefined, emptyIndicatorCode: string | undefined;
+  let transportEventTypeCode: string | undefined, shipmentEventTypeCode: string | undefined, documentTypeCode: string | undefined;
+  if (eventType === 'EQUIPMENT') {
+    equipmentEventTypeCode = c.code(raw, 'equipmentEventTypeCode', '', EQUIPMENT_EVENT_TYPE_CODES, true);
+    equipmentReference = c.standard(raw, 'equipmentReference', '', validateContainerNumber, true);
+    emptyIndicatorCode = c.code(raw, 'emptyIndicatorCode', '', EMPTY_INDICATOR_CODES, true);
+    c.standard(raw, 'ISOEquipmentCode', '', isoSizeTypeCode);
+    if ((equipmentEventTypeCode === 'LOAD' || equipmentEventTypeCode === 'DISC') && !transportCall) {
+      c.fail('/transportCall', 'required', 'a LOAD or DISC event needs the transportCall it happened on');
+    }
+  } else if (eventType === 'TRANSPORT') {
+    transportEventTypeCode = c.code(raw, 'transportEventTypeCode', '', TRANSPORT_EVENT_TYPE_CODES, true);
+    c.string(raw, 'delayReasonCode', '', { max: 3 });
+    c.string(raw, 'changeRemark', '', { max: 250 });
+  } else if (eventType === 'SHIPMENT') {
+    shipmentEventTypeCode = c.code(raw, 'shipmentEventTypeCode', '', SHIPMENT_EVENT_TYPE_CODES, true);
+    const documentID = c.string(raw, 'documentID', '', { required: true, max: 100 });
+    documentTypeCode = c.code(raw, 'documentTypeCode', '', DOCUMENT_TYPE_CODES, true);
+    c.string(raw, 'reason', '', { max: 250 });
+    if (classifier && classifier !== 'ACT') c.fail('/eventClassifierCode', 'enum', 'shipment events are always actual (ACT)');
+    if (documentID && (documentTypeCode === 'BKG' || documentTypeCode === 'TRD')) refs.push({ type: documentTypeCode, value: documentID });
+  }
+
+  if (c.errors.length) return { ok: false, errors: c.errors };
+  const createdAt = eventCreatedDateTime ?? now.toISOString();
+  const body = eventCreatedDateTime ? raw : { ...raw, eventCreatedDateTime: createdAt };
+  const str = (o: Obj | undefined, k: string) => (o && typeof o[k] === 'string' ? (o[k] as string) : null);
+  return {
+    ok: true,
+    event: {
+      eventId: eventId!,
+      eventType: eventType!,
+      eventClassifierCode: classifier!,
+      eventDateTime: eventDateTime!,
+      eventCreatedDateTime: createdAt,
+      equipmentEventTypeCode: equipmentEventTypeCode ?? null,
+      transportEventTypeCode: transportEventTypeCode ?? null,
+      shipmentEventTypeCode: shipmentEventTypeCode ?? null,
+      documentTypeCode: documentTypeCode ?? null,
+      equipmentReference: equipmentReference ?? null,
+      emptyIndicatorCode: emptyIndicatorCode ?? null,
+      vesselIMONumber: vesselIMONumber ?? null,
+      UNLocationCode: locationCode ?? callLocode ?? null,
+      transportCallID: str(transportCall, 'transportCallID'),
+      exportVoyageNumber: str(transportCall, 'exportVoyageNumber'),
+      carrierServiceCode: str(transportCall, 'carrierServiceCode'),
+      documentReferences: refs,
+      // The hash covers the event as published, so a retry of the same content is a duplicate
+      // even when we filled in eventCreatedDateTime the first time.
+      contentHash: contentHash(raw),
+      body: JSON.stringify(body),
+    },
+  };
+}

@@ -1,0 +1,206 @@
+// POST and GET /v2/events: the ladder 401 → 400 naming the field → 409 → success, idempotency,
+// batches with per-item results, DCSA filters and cursor paging.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { containerNumber, equipmentEvent, shipmentEvent, testPlatform, transportEvent, type TestParty, type TestPlatform } from './helpers.js';
+
+describe('POST /v2/events', () => {
+  let t: TestPlatform;
+  let carrier: TestParty;
+  before(async () => {
+    t = await testPlatform();
+    carrier = await t.party('COSCO Shipping Lines', ['carrier']);
+  });
+  after(() => t.close());
+
+  it('401 without credentials, with a problem document', async () => {
+    const res = await t.inject({ method: 'POST', url: '/v2/events', payload: equipmentEvent({ equipmentReference: containerNumber('CSQU', 1) }) });
+    assert.equal(res.statusCode, 401);
+    assert.match(res.headers['content-type'] as string, /application\/problem\+json/);
+    assert.equal(res.json().status, 401);
+  });
+
+  it('401 with a wrong API key', async () => {
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: { authorization: 'Bearer nope' }, payload: {} });
+    assert.equal(res.statusCode, 401);
+  });
+
+  it('400 naming the field and the rule for a bad check digit, and nothing is written', async () => {
+    const event = equipmentEvent({ equipmentReference: 'CSQU3054384' });
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event });
+    assert.equal(res.statusCode, 400);
+    const problem = res.json();
+    assert.equal(problem.errors[0].pointer, '/body/equipmentReference');
+    assert.equal(problem.errors[0].rule, 'iso6346.checkDigit');
+    const get = await t.inject({ method: 'GET', url: `/v2/events/${event.eventID}`, headers: carrier.auth });
+    assert.equal(get.statusCode, 404);
+  });
+
+  it('400 for each broken DCSA rule, with a pointer', async () => {
+    const box = containerNumber('CSQU', 2);
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...equipmentEvent({ equipmentReference: box }), equipmentEventTypeCode: 'FLY' }, '/body/equipmentEventTypeCode', 'enum'],
+      [{ ...equipmentEvent({ equipmentReference: box }), eventDateTime: '2026-11-01T10:00:00' }, '/body/eventDateTime', 'datetime.offsetRequired'],
+      [{ ...equipmentEvent({ equipmentReference: box }), eventDateTime: '2099-01-01T00:00:00Z' }, '/body/eventDateTime', 'actualNotInFuture'],
+      [{ ...equipmentEvent({ equipmentReference: box }), eventID: 'not-a-uuid' }, '/body/eventID', 'format'],
+      [{ ...equipmentEvent({ equipmentReference: box }), colour: 'red' }, '/body/colour', 'additionalProperties'],
+      [{ ...equipmentEvent({ equipmentReference: box }), emptyIndicatorCode: undefined }, '/body/emptyIndicatorCode', 'required'],
+      [{ ...transportEvent(), transportCall: { ...(transportEvent().transportCall as object), vessel: { vesselIMONumber: '9321484' } } }, '/body/transportCall/vessel/vesselIMONumber', 'imo.checkDigit'],
+      [{ ...equipmentEvent({ equipmentReference: box }), eventLocation: { UNLocationCode: 'QQTAO' } }, '/body/eventLocation/UNLocationCode', 'unlocode.country'],
+      [{ ...shipmentEvent('BKG1'), eventClassifierCode: 'EST' }, '/body/eventClassifierCode', 'enum'],
+    ];
+    for (const [event, pointer, rule] of cases) {
+      const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event });
+      assert.equal(res.statusCode, 400, `${pointer}: ${res.body}`);
+      const errors = res.json().errors as { pointer: string; rule: string }[];
+      assert.ok(errors.some((e) => e.pointer === pointer && e.rule === rule), `expected ${pointer} ${rule}, got ${JSON.stringify(errors)}`);
+    }
+  });
+
+  it('400 for a body that is not JSON, 415 for another media type', async () => {
+    const bad = await t.inject({ method: 'POST', url: '/v2/events', headers: { ...carrier.auth, 'content-type': 'application/json' }, payload: '{"eventID":' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.headers['content-type'] as string, /problem\+json/);
+    const xml = await t.inject({ method: 'POST', url: '/v2/events', headers: { ...carrier.auth, 'content-type': 'application/xml' }, payload: '<event/>' });
+    assert.equal(xml.statusCode, 415);
+  });
+
+  it('201 then 200 for the same event again, 409 for the same eventID with other content', async () => {
+    const event = equipmentEvent({ equipmentReference: containerNumber('CSQU', 3) });
+    const first = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event });
+    assert.equal(first.statusCode, 201);
+    assert.deepEqual(first.json(), { eventID: event.eventID, result: 'created' });
+    assert.equal(first.headers['api-version'], '2.2.0');
+    const again = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event });
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().result, 'duplicate');
+    const other = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: { ...event, equipmentEventTypeCode: 'GTOT' } });
+    assert.equal(other.statusCode, 409);
+    const list = await t.inject({ method: 'GET', url: `/v2/events?equipmentReference=${event.equipmentReference}`, headers: carrier.auth });
+    assert.equal(list.json().length, 1);
+    assert.equal(list.json()[0].equipmentEventTypeCode, 'GTIN');
+  });
+
+  it('a batch answers per item, in order, and writes only the valid items', async () => {
+    const box = containerNumber('CSQU', 4);
+    const good = equipmentEvent({ equipmentReference: box });
+    const bad = { ...equipmentEvent({ equipmentReference: box }), emptyIndicatorCode: 'HALF' };
+    const dup = { ...good };
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: [good, bad, dup] });
+    assert.equal(res.statusCode, 200);
+    const results = res.json();
+    assert.deepEqual(results.map((r: { result: string }) => r.result), ['created', 'rejected', 'duplicate']);
+    assert.equal(results[1].eventID, bad.eventID);
+    assert.equal(results[1].problem.errors[0].pointer, '/body/1/emptyIndicatorCode');
+    const list = await t.inject({ method: 'GET', url: `/v2/events?equipmentReference=${box}`, headers: carrier.auth });
+    assert.deepEqual(list.json().map((e: { eventID: string }) => e.eventID), [good.eventID]);
+  });
+
+  it('rejects a batch of more than 1000 events as a whole', async () => {
+    const box = containerNumber('CSQU', 5);
+    const events = Array.from({ length: 1001 }, () => equipmentEvent({ equipmentReference: box }));
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: events });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().errors[0].rule, 'maxItems');
+  });
+});
+
+describe('GET /v2/events', () => {
+  let t: TestPlatform;
+  let carrier: TestParty;
+  const box = containerNumber('MSCU', 7);
+  before(async () => {
+    t = await testPlatform();
+    carrier = await t.party('MSC', ['carrier']);
+    const events = [
+      shipmentEvent('BKG-GET-1', 'BKG', 'CONF'),
+      equipmentEvent({ equipmentReference: box, code: 'PICK', bookings: ['BKG-GET-1'] }),
+      equipmentEvent({ equipmentReference: box, code: 'GTIN', bookings: ['BKG-GET-1'] }),
+      equipmentEvent({ equipmentReference: box, code: 'LOAD', bookings: ['BKG-GET-1'], transportDocuments: ['TRD-GET-1'] }),
+      transportEvent('DEPA'),
+      ...Array.from({ length: 6 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('MSCU', 100 + i), code: 'GTIN' })),
+    ];
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: events });
+    assert.ok(res.json().every((r: { result: string }) => r.result === 'created'), res.body);
+  });
+  after(() => t.close());
+
+  const get = (query: string) => t.inject({ method: 'GET', url: `/v2/events${query}`, headers: carrier.auth });
+
+  it('401 without credentials', async () => {
+    assert.equal((await t.inject({ method: 'GET', url: '/v2/events' })).statusCode, 401);
+  });
+
+  it('400 naming the parameter for bad filters', async () => {
+    for (const [q, pointer] of [
+      ['?eventType=SHIPMENT,FOO', '/query/eventType'],
+      ['?limit=0', '/query/limit'],
+      ['?limit=abc', '/query/limit'],
+      ['?equipmentReference=MSCU0000000', '/query/equipmentReference'],
+      ['?eventCreatedDateTime:gte=yesterday', '/query/eventCreatedDateTime:gte'],
+      ['?eventCreatedDateTime:around=2026-11-01T00:00:00Z', '/query/eventCreatedDateTime:around'],
+      ['?colour=red', '/query/colour'],
+      ['?cursor=garbage', '/query/cursor'],
+    ]) {
+      const res = await get(q);
+      assert.equal(res.statusCode, 400, q);
+      assert.equal(res.json().errors[0].pointer, pointer, q);
+    }
+  });
+
+  it('filters by event type, codes, references, vessel and place', async () => {
+    const count = async (q: string) => (await get(q)).json().length as number;
+    assert.equal(await count('?eventType=SHIPMENT'), 1);
+    assert.equal(await count('?eventType=SHIPMENT,TRANSPORT'), 2);
+    assert.equal(await count('?shipmentEventTypeCode=CONF'), 1);
+    assert.equal(await count('?transportEventTypeCode=DEPA'), 1);
+    assert.equal(await count('?equipmentEventTypeCode=GTIN'), 7);
+    assert.equal(await count(`?equipmentReference=${box}`), 3);
+    assert.equal(await count('?carrierBookingReference=BKG-GET-1'), 4);
+    assert.equal(await count('?transportDocumentReference=TRD-GET-1'), 1);
+    assert.equal(await count('?vesselIMONumber=9321483'), 2);
+    assert.equal(await count('?UNLocationCode=CNTAO'), 10); // the shipment event has no place
+    assert.equal(await count('?eventCreatedDateTime:gte=2026-11-01T00:00:00Z'), 11);
+    assert.equal(await count('?eventCreatedDateTime:lt=2026-11-01T08:00:00%2B08:00'), 0);
+    assert.equal(await count('?eventCreatedDateTime=2026-11-01T08:00:00%2B08:00'), 11);
+  });
+
+  it('pages with a cursor until the end, in global order, without repeats', async () => {
+    const seen: string[] = [];
+    let res = await get('?limit=4');
+    for (let pages = 0; pages < 10; pages++) {
+      assert.equal(res.statusCode, 200);
+      seen.push(...res.json().map((e: { eventID: string }) => e.eventID));
+      const next = res.headers['next-page-cursor'] as string | undefined;
+      if (!next) break;
+      assert.match(res.headers.link as string, /rel="next"/);
+      assert.ok(res.headers['next-page']);
+      res = await get(`?cursor=${next}`);
+    }
+    assert.equal(seen.length, 11);
+    assert.equal(new Set(seen).size, 11);
+  });
+
+  it('GET /v2/events/{eventID} returns the event as published', async () => {
+    const [first] = (await get('?limit=1')).json();
+    const res = await t.inject({ method: 'GET', url: `/v2/events/${first.eventID}`, headers: carrier.auth });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), first);
+    assert.equal((await t.inject({ method: 'GET', url: `/v2/events/${randomUUID()}`, headers: carrier.auth })).statusCode, 404);
+  });
+
+  it('container timeline and booking / B/L containers', async () => {
+    const tl = await t.inject({ method: 'GET', url: `/v1/containers/${box}`, headers: carrier.auth });
+    assert.equal(tl.statusCode, 200);
+    assert.deepEqual(tl.json().events.map((e: { equipmentEventTypeCode: string }) => e.equipmentEventTypeCode), ['PICK', 'GTIN', 'LOAD']);
+    assert.equal(tl.json().status.equipmentEventTypeCode, 'LOAD');
+    const bkg = await t.inject({ method: 'GET', url: '/v1/bookings/BKG-GET-1/containers', headers: carrier.auth });
+    assert.deepEqual(bkg.json().containers.map((c: { equipmentReference: string }) => c.equipmentReference), [box]);
+    assert.equal(bkg.json().events.length, 1);
+    const trd = await t.inject({ method: 'GET', url: '/v1/transport-documents/TRD-GET-1/containers', headers: carrier.auth });
+    assert.equal(trd.json().containers[0].status.equipmentEventTypeCode, 'LOAD');
+    assert.equal((await t.inject({ method: 'GET', url: '/v1/containers/MSCU0000000', headers: carrier.auth })).statusCode, 400);
+    assert.equal((await t.inject({ method: 'GET', url: `/v1/containers/${containerNumber('ZZZU', 1)}`, headers: carrier.auth })).statusCode, 404);
+  });
+});

@@ -1,0 +1,132 @@
+// Test-data builders and a platform per test file, on the database CI selects: SQLite by default,
+// PostgreSQL when DATABASE_URL is set (each test platform gets a schema of its own).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/core/config.js';
+import { dropPgSchema } from '../src/core/db.js';
+import type { DeliveryOptions } from '../src/core/delivery.js';
+import type { Role } from '../src/core/identity.js';
+import { startPlatform, type Platform } from '../src/platform.js';
+import { checkDigit } from '../src/standards/index.js';
+
+export const ADMIN_KEY = 'jz_test_admin_key_0123456789abcdefghijklmnopqrstuv';
+
+export interface TestPlatform {
+  platform: Platform;
+  /** Calls the API in process. */
+  inject: Platform['app']['inject'];
+  dialect: 'sqlite' | 'postgres';
+  party(name: string, roles: Role[]): Promise<TestParty>;
+  close(): Promise<void>;
+}
+
+export interface TestParty {
+  id: string;
+  key: string;
+  auth: { authorization: string };
+}
+
+export async function testPlatform(options: { delivery?: boolean | Partial<DeliveryOptions>; listen?: boolean } = {}): Promise<TestPlatform & { url?: string }> {
+  const url = process.env.DATABASE_URL;
+  const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-test-'));
+  const config = { ...loadConfig({ DATA_DIR: dir, JIAOZHOU_DEMO: '0' }), databaseUrl: url, bootstrapAdminKey: ADMIN_KEY };
+  const platform = await startPlatform(config, {
+    db: url ? { databaseUrl: url, pgSchema: schema, poolSize: 4 } : { sqliteFile: join(dir, 'test.sqlite') },
+    delivery: options.delivery ?? false,
+  });
+  let listenUrl: string | undefined;
+  if (options.listen) listenUrl = await platform.app.listen({ port: 0, host: '127.0.0.1' });
+  const inject = platform.app.inject.bind(platform.app) as Platform['app']['inject'];
+  return {
+    platform, inject, dialect: platform.ctx.dialect, url: listenUrl,
+    async party(name, roles) {
+      const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+      const p = await inject({ method: 'POST', url: '/admin/parties', headers: admin, payload: { name, roles } });
+      if (p.statusCode !== 201) throw new Error(`create party: ${p.body}`);
+      const id = p.json().id as string;
+      const k = await inject({ method: 'POST', url: `/admin/parties/${id}/api-keys`, headers: admin, payload: {} });
+      const key = k.json().key as string;
+      return { id, key, auth: { authorization: `Bearer ${key}` } };
+    },
+    async close() {
+      await platform.close();
+      if (url && schema) await dropPgSchema(url, schema);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid ISO 6346 container number for owner code `owner` (e.g. 'MSCU') and serial n. */
+export function containerNumber(owner: string, n: number): string {
+  const base = `${owner}${String(n).padStart(6, '0')}`;
+  return `${base}${checkDigit(base)}`;
+}
+
+let clock = Date.parse('2026-11-01T00:00:00Z');
+/** Distinct, increasing past times, so that timelines have a stable order. */
+export function nextTime(stepMinutes = 30): string {
+  clock += stepMinutes * 60_000;
+  return new Date(clock).toISOString();
+}
+
+export interface EquipmentEventInput {
+  equipmentReference: string;
+  code?: string;
+  bookings?: string[];
+  transportDocuments?: string[];
+  at?: string;
+  classifier?: string;
+  location?: string;
+}
+
+/** A valid DCSA equipment event with sensible defaults. */
+export function equipmentEvent(input: EquipmentEventInput): Record<string, unknown> {
+  const code = input.code ?? 'GTIN';
+  const refs = [
+    ...(input.bookings ?? []).map((v) => ({ documentReferenceType: 'BKG', documentReferenceValue: v })),
+    ...(input.transportDocuments ?? []).map((v) => ({ documentReferenceType: 'TRD', documentReferenceValue: v })),
+  ];
+  return {
+    eventID: randomUUID(),
+    eventType: 'EQUIPMENT',
+    eventClassifierCode: input.classifier ?? 'ACT',
+    eventDateTime: input.at ?? nextTime(),
+    eventCreatedDateTime: '2026-11-01T00:00:00Z',
+    equipmentEventTypeCode: code,
+    equipmentReference: input.equipmentReference,
+    ISOEquipmentCode: '45G1',
+    emptyIndicatorCode: 'LADEN',
+    eventLocation: { locationName: 'Qianwan Container Terminal', UNLocationCode: input.location ?? 'CNTAO' },
+    ...(code === 'LOAD' || code === 'DISC' ? { transportCall: transportCall() } : {}),
+    ...(refs.length ? { documentReferences: refs } : {}),
+  };
+}
+
+export function transportCall() {
+  return {
+    transportCallID: 'TC-CNTAO-2611',
+    carrierServiceCode: 'AEX',
+    exportVoyageNumber: '2611E',
+    UNLocationCode: 'CNTAO',
+    modeOfTransport: 'VESSEL',
+    facilityTypeCode: 'POTE',
+    vessel: { vesselIMONumber: '9321483', vesselName: 'COSCO Qingdao', vesselFlag: 'CN', vesselCallSignNumber: 'BQDA' },
+  };
+}
+
+export function transportEvent(code = 'ARRI', at = nextTime()): Record<string, unknown> {
+  return {
+    eventID: randomUUID(), eventType: 'TRANSPORT', eventClassifierCode: 'ACT', eventDateTime: at,
+    eventCreatedDateTime: '2026-11-01T00:00:00Z', transportEventTypeCode: code, transportCall: transportCall(),
+  };
+}
+
+export function shipmentEvent(documentID: string, documentTypeCode = 'BKG', code = 'CONF'): Record<string, unknown> {
+  return {
+    eventID: randomUUID(), eventType: 'SHIPMENT', eventClassifierCode: 'ACT', eventDateTime: nextTime(),
+    eventCreatedDateTime: '2026-11-01T00:00:00Z', shipmentEventTypeCode: code, documentID, documentTypeCode,
+  };
+}
