@@ -3,7 +3,7 @@
 // rows in one transaction, and the caller answers only after that commit.
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Principal } from './auth.js';
-import { eventVisibleTo } from './access.js';
+import { eventVisibleTo, journeyCovers } from './access.js';
 import { audit } from './audit.js';
 import type { Dialect, Executor, Tx } from './db.js';
 import { isAuthority } from './identity.js';
@@ -150,6 +150,19 @@ export class EventStore {
       }
     }
 
+    // Documents named together on one event belong to one shipment (a booking and its B/L).
+    const links = new Map<string, { ref_type: string; ref_value: string; other_type: string; other_value: string }>();
+    for (const e of created) {
+      const refs = uniqueRefs(e);
+      for (const a of refs) for (const b of refs) {
+        if (a !== b) links.set(`${a.type}|${a.value}|${b.type}|${b.value}`, { ref_type: a.type, ref_value: a.value, other_type: b.type, other_value: b.value });
+      }
+    }
+    for (const part of chunks([...links.values()], INSERT_CHUNK_ROWS)) {
+      await tx.insertInto('document_links').values(part)
+        .onConflict((oc) => oc.columns(['ref_type', 'ref_value', 'other_type', 'other_value']).doNothing()).execute();
+    }
+
     const journeys = new Map<string, { ref_type: string; ref_value: string; equipment_reference: string; first_at: string; last_at: string }>();
     for (const e of created) {
       if (!e.equipmentReference) continue;
@@ -230,10 +243,7 @@ export interface EventFilter {
 function documentMatches(type: DocumentReferenceType, value: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`(exists (select 1 from event_refs r where r.seq = events.seq and r.ref_type = ${type} and r.ref_value = ${value})
     or (events.equipment_reference is not null and exists (select 1 from shipment_equipment a
-      where a.ref_type = ${type} and a.ref_value = ${value} and a.equipment_reference = events.equipment_reference
-        and events.event_date_time >= a.first_at
-        and not exists (select 1 from shipment_equipment n where n.equipment_reference = a.equipment_reference
-          and n.ref_type = a.ref_type and n.ref_value <> a.ref_value and n.first_at > a.first_at and n.first_at <= events.event_date_time))))`;
+      where a.ref_type = ${type} and a.ref_value = ${value} and ${journeyCovers})))`;
 }
 
 export function filterConditions(f: EventFilter): RawBuilder<SqlBool>[] {

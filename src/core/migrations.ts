@@ -105,6 +105,14 @@ export const coreMigrations: MigrationSet = {
         .execute();
       await db.schema.createIndex('document_owners_owner').on('document_owners').columns(['owner_party_id']).execute();
 
+      await db.schema.createTable('document_links')
+        .addColumn('ref_type', 'text', (c) => c.notNull())
+        .addColumn('ref_value', 'text', (c) => c.notNull())
+        .addColumn('other_type', 'text', (c) => c.notNull())
+        .addColumn('other_value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('document_links_pk', ['ref_type', 'ref_value', 'other_type', 'other_value'])
+        .execute();
+
       await db.schema.createTable('shipment_equipment')
         .addColumn('ref_type', 'text', (c) => c.notNull())
         .addColumn('ref_value', 'text', (c) => c.notNull())

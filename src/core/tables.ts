@@ -86,6 +86,14 @@ export interface DocumentOwnerRow {
   created_at: string;
 }
 
+/** Two documents named on one event: they belong to the same shipment. */
+export interface DocumentLinkRow {
+  ref_type: string;
+  ref_value: string;
+  other_type: string;
+  other_value: string;
+}
+
 /** A container's journey on a shipment: from the first event linking box and document on. */
 export interface ShipmentEquipmentRow {
   ref_type: string;
@@ -155,6 +163,7 @@ export interface Database {
   events: EventRow;
   event_refs: EventRefRow;
   document_owners: DocumentOwnerRow;
+  document_links: DocumentLinkRow;
   shipment_equipment: ShipmentEquipmentRow;
   container_status: ContainerStatusRow;
   grants: GrantRow;
