@@ -65,9 +65,9 @@ export function containerNumber(owner: string, n: number): string {
   return `${base}${checkDigit(base)}`;
 }
 
-let clock = Date.parse('2026-11-01T00:00:00Z');
+let clock = Date.parse('2025-01-01T00:00:00Z');
 /** Distinct, increasing past times, so that timelines have a stable order. */
-export function nextTime(stepMinutes = 30): string {
+export function nextTime(stepMinutes = 10): string {
   clock += stepMinutes * 60_000;
   return new Date(clock).toISOString();
 }

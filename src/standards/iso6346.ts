@@ -46,7 +46,6 @@ export function checkDigit(ownerAndSerial: string): number {
 // container-related equipment, Z trailer or chassis. R is accepted as well, by platform decision:
 // some references list it for reefer containers, although ISO 6346 defines only U, J and Z and
 // identifies reefers through the size-type code.
-const CATEGORIES = 'UJZR';
 const CONTAINER_NUMBER = /^[A-Z]{3}[UJZR]\d{6}\d$/;
 
 /**
@@ -79,7 +78,8 @@ function formatProblem(value: string): string {
   if (compact !== value && CONTAINER_NUMBER.test(compact)) {
     return `container numbers must be written without spaces or dashes: ${compact}, got ${show(value)}`;
   }
-  if (/^[A-Z]{4}\d{7}$/.test(value) && !CATEGORIES.includes(value[3])) {
+  // Right shape but for the 4th character: only the category can be wrong.
+  if (/^[A-Z]{4}\d{7}$/.test(value)) {
     return `the 4th character is the equipment category and must be U, J, Z or R, got ${value[3]}`;
   }
   return `${shape}, got ${show(value)}`;
