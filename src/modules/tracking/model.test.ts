@@ -1,0 +1,78 @@
+// Unit tests of the DCSA event rules (pure: no database).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { validateEvent } from './model.js';
+
+const examples = JSON.parse(readFileSync(new URL('../../../test/fixtures/dcsa-tnt-2.2-examples.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+const NOW = new Date('2026-11-29T00:00:00Z');
+const equipment = () => structuredClone(examples.find((e) => e.eventType === 'EQUIPMENT')!);
+const errorsOf = (event: unknown) => {
+  const r = validateEvent(event, '/body', NOW);
+  return r.ok ? [] : r.errors.map((e) => `${e.pointer} ${e.rule}`);
+};
+
+describe('validateEvent', () => {
+  it('accepts every example event of the DCSA Track & Trace 2.2 specification', () => {
+    for (const e of examples) assert.deepEqual(errorsOf(e), [], JSON.stringify(e).slice(0, 80));
+  });
+
+  it('indexes what the store filters on, with times in UTC', () => {
+    const r = validateEvent(equipment(), '/body', NOW);
+    assert.ok(r.ok);
+    assert.equal(r.event.equipmentReference, 'APZU4812090');
+    assert.equal(r.event.eventDateTime, '2019-11-11T23:11:00.000Z'); // 07:41+08:30
+    assert.equal(r.event.UNLocationCode, 'FRPAR');
+    assert.deepEqual(r.event.documentReferences.map((d) => d.type).sort(), ['BKG', 'TRD']);
+  });
+
+  it('fills in eventCreatedDateTime, but hashes the event as published', () => {
+    const e = equipment();
+    delete e.eventCreatedDateTime;
+    const a = validateEvent(e, '/body', NOW);
+    const b = validateEvent(e, '/body', new Date(NOW.getTime() + 1000));
+    assert.ok(a.ok && b.ok);
+    assert.equal(a.event.eventCreatedDateTime, NOW.toISOString());
+    assert.equal(a.event.contentHash, b.event.contentHash);
+  });
+
+  it('the same content in another key order has the same hash', () => {
+    const e = equipment();
+    const reordered = Object.fromEntries(Object.entries(e).reverse());
+    const a = validateEvent(e, '/body', NOW), b = validateEvent(reordered, '/body', NOW);
+    assert.ok(a.ok && b.ok);
+    assert.equal(a.event.contentHash, b.event.contentHash);
+  });
+
+  it('names each broken rule with a JSON pointer', () => {
+    const cases: [(e: Record<string, unknown>) => void, string][] = [
+      [(e) => { e.equipmentReference = 'APZU4812091'; }, '/body/equipmentReference iso6346.checkDigit'],
+      [(e) => { e.ISOEquipmentCode = '2ZZZ'; }, '/body/ISOEquipmentCode'],
+      [(e) => { e.eventType = 'BOAT'; }, '/body/eventType enum'],
+      [(e) => { delete e.eventDateTime; }, '/body/eventDateTime required'],
+      [(e) => { e.eventDateTime = '2019-02-30T10:00:00Z'; }, '/body/eventDateTime'],
+      [(e) => { e.eventClassifierCode = 'ACT'; e.eventDateTime = '2026-11-29T00:10:00Z'; }, '/body/eventDateTime actualNotInFuture'],
+      [(e) => { (e.transportCall as Record<string, unknown>).modeOfTransport = 'CAMEL'; }, '/body/transportCall/modeOfTransport enum'],
+      [(e) => { e.documentReferences = [{ documentReferenceType: 'XXX', documentReferenceValue: 'A' }]; }, '/body/documentReferences/0/documentReferenceType enum'],
+      [(e) => { e.documentReferences = 'BKG1'; }, '/body/documentReferences type'],
+      [(e) => { e.equipmentEventTypeCode = 'LOAD'; delete e.transportCall; }, '/body/transportCall required'],
+      [(e) => { e.shipmentEventTypeCode = 'CONF'; }, '/body/shipmentEventTypeCode additionalProperties'],
+    ];
+    for (const [mutate, expected] of cases) {
+      const e = equipment();
+      mutate(e);
+      const errors = errorsOf(e);
+      assert.ok(errors.some((x) => x.startsWith(expected)), `${expected} in ${JSON.stringify(errors)}`);
+    }
+  });
+
+  it('an estimate may lie in the future, an actual may not', () => {
+    const e = { ...equipment(), eventClassifierCode: 'EST', eventDateTime: '2027-01-01T00:00:00Z' };
+    assert.deepEqual(errorsOf(e), []);
+    assert.deepEqual(errorsOf({ ...e, eventClassifierCode: 'ACT' }), ['/body/eventDateTime actualNotInFuture']);
+  });
+
+  it('rejects what is not an object', () => {
+    for (const v of [null, 3, 'event', []]) assert.deepEqual(errorsOf(v), ['/body type']);
+  });
+});
