@@ -5,12 +5,16 @@
 //   DATABASE_URL=postgres://… npx tsx bench/ingest.ts    (PostgreSQL)
 //
 // Raw ceiling: the same events, as JSON text with their eventID and container, inserted into a
-// bare indexed table in transactions of 500 with the driver alone — no validation, no HTTP, no
-// access tables. The full path adds validation, idempotency, references, projections, audit and
+// bare indexed table in durable transactions of 500 with the driver alone (better-sqlite3 or pg)
+// — no validation, no HTTP, no access tables. The full path adds validation, idempotency, references, projections, audit and
 // outbox, over real HTTP on loopback.
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { benchEvent, benchPlatform, BENCH_ADMIN_KEY, round, saveResult } from './common.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { benchEvent, BENCH_ADMIN_KEY, percentile, round, saveResult, serverProcess } from './common.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '500' }, senders: { type: 'string', default: '2' } } });
 const EVENTS = Number(values.events);
@@ -19,32 +23,54 @@ const SENDERS = Number(values.senders);
 const BOXES = Math.max(1, Math.floor(EVENTS / 6));
 
 async function rawCeiling(): Promise<number> {
-  const b = await benchPlatform();
+  const batches = Array.from({ length: Math.ceil(EVENTS / BATCH) }, (_, k) =>
+    Array.from({ length: Math.min(BATCH, EVENTS - k * BATCH) }, (_, i) => benchEvent(k * BATCH + i, BOXES)));
+  const rows = (batch: Record<string, unknown>[]) => batch.map((e) => [e.eventID, e.equipmentReference, e.eventDateTime, JSON.stringify(e)]);
+  const url = process.env.DATABASE_URL;
+  const started = () => performance.now();
+  if (!url) {
+    const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-raw-'));
+    const db = new SQLite(join(dir, 'raw.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('create table raw_events (seq integer primary key autoincrement, event_id text not null unique, equipment_reference text, event_date_time text not null, body text not null)');
+    db.exec('create index raw_events_box on raw_events (equipment_reference, event_date_time)');
+    const insert = db.prepare('insert into raw_events (event_id, equipment_reference, event_date_time, body) values (?, ?, ?, ?)');
+    const insertBatch = db.transaction((rs: unknown[][]) => { for (const r of rs) insert.run(...r); });
+    const t0 = started();
+    for (const batch of batches) insertBatch(rows(batch));
+    const seconds = (performance.now() - t0) / 1000;
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    return EVENTS / seconds;
+  }
+  const schema = `raw_${Date.now()}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    const { db, dialect } = b.platform.ctx;
-    const id = dialect === 'postgres' ? sql`bigserial primary key` : sql`integer primary key autoincrement`;
-    await sql`create table raw_events (seq ${id}, event_id text not null unique, equipment_reference text, event_date_time text not null, body text not null)`.execute(db);
-    await sql`create index raw_events_box on raw_events (equipment_reference, event_date_time)`.execute(db);
-    const batches = Array.from({ length: Math.ceil(EVENTS / BATCH) }, (_, k) =>
-      Array.from({ length: Math.min(BATCH, EVENTS - k * BATCH) }, (_, i) => benchEvent(k * BATCH + i, BOXES)));
-    const started = performance.now();
+    await client.query(`create schema ${schema}; set search_path = ${schema}`);
+    await client.query('create table raw_events (seq bigserial primary key, event_id text not null unique, equipment_reference text, event_date_time text not null, body text not null)');
+    await client.query('create index raw_events_box on raw_events (equipment_reference, event_date_time)');
+    const t0 = started();
     for (const batch of batches) {
-      await db.transaction().execute(async (tx) => {
-        await tx.insertInto('raw_events' as never).values(batch.map((e) => ({
-          event_id: e.eventID, equipment_reference: e.equipmentReference, event_date_time: e.eventDateTime, body: JSON.stringify(e),
-        })) as never).execute();
-      });
+      const params = rows(batch).flat();
+      const tuples = batch.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(',');
+      await client.query('begin');
+      await client.query(`insert into raw_events (event_id, equipment_reference, event_date_time, body) values ${tuples}`, params);
+      await client.query('commit');
     }
-    return EVENTS / ((performance.now() - started) / 1000);
+    return EVENTS / ((performance.now() - t0) / 1000);
   } finally {
-    await b.close();
+    await client.query(`drop schema ${schema} cascade`);
+    await client.end();
   }
 }
 
+/** The platform runs as its own process, as in production; this process only sends. */
 async function fullPath(): Promise<{ eventsPerSecond: number; batchP50Ms: number; batchP99Ms: number }> {
-  const b = await benchPlatform();
+  const server = await serverProcess();
   try {
-    const base = await b.platform.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = server.url;
     const admin = { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' };
     const party = await (await fetch(`${base}/admin/parties`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Bench carrier', roles: ['carrier'] }) })).json() as { id: string };
     const { key } = await (await fetch(`${base}/admin/parties/${party.id}/api-keys`, { method: 'POST', headers: admin, body: '{}' })).json() as { key: string };
@@ -66,9 +92,9 @@ async function fullPath(): Promise<{ eventsPerSecond: number; batchP50Ms: number
     }));
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((x, y) => x - y);
-    return { eventsPerSecond: EVENTS / seconds, batchP50Ms: latencies[Math.floor(latencies.length / 2)], batchP99Ms: latencies[Math.floor(latencies.length * 0.99)] };
+    return { eventsPerSecond: EVENTS / seconds, batchP50Ms: percentile(latencies, 50), batchP99Ms: percentile(latencies, 99) };
   } finally {
-    await b.close();
+    await server.stop();
   }
 }
 

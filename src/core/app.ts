@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { registerAuth } from './auth.js';
 import type { AppContext, PlatformModule } from './context.js';
 import { TNT_API_VERSION } from './delivery.js';
-import { registerProblemHandlers } from './errors.js';
+import { registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
 import { migrationsApplied, type MigrationSet } from './migrations.js';
 import { ping } from './db.js';
 import { coreRoutes } from './routes.js';
@@ -61,14 +61,13 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   await coreRoutes(app, ctx);
   for (const m of modules) await m.register(app, ctx);
 
-  if (existsSync(ctx.config.webDir)) {
-    await app.register(fastifyStatic, { root: ctx.config.webDir, prefix: '/', wildcard: false });
-    // The web app routes on the client: unknown GETs outside the API get its index page.
-    const apiPrefixes = ['/v1/', '/v2/', '/admin/', '/docs', '/health', '/ready'];
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !apiPrefixes.some((p) => request.url.startsWith(p))) return reply.sendFile('index.html');
-      return reply.code(404).type('application/problem+json').send({ type: 'urn:jiaozhou:problem:not-found', title: 'Not found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` });
-    });
-  }
+  const web = existsSync(ctx.config.webDir);
+  if (web) await app.register(fastifyStatic, { root: ctx.config.webDir, prefix: '/', wildcard: false });
+  // The web app routes on the client: unknown GETs outside the API get its index page.
+  const apiPrefixes = ['/v1/', '/v2/', '/admin/', '/docs', '/health', '/ready'];
+  app.setNotFoundHandler((request, reply) => {
+    if (web && request.method === 'GET' && !apiPrefixes.some((p) => request.url.startsWith(p))) return reply.sendFile('index.html');
+    return sendProblem(reply, routeNotFound(request));
+  });
   return app;
 }

@@ -4,10 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+const SQLITE_CACHE_MIB = 256;
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
 /** A store function takes either the database or a transaction: the command decides. */
@@ -43,8 +45,32 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Indexes on random keys (eventID) touch pages all over the file: keep them in memory.
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_MIB * 1024}`);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Kysely prepares every query anew; parsing a 500-row insert costs more than running it. The
+ * embedded database keeps the most recent prepared statements by their text (SQLite statements
+ * run one at a time on this connection, so reuse is safe).
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) cache.delete(text);
+      else stmt = sqlite.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+  };
 }
 
 async function openPostgres(url: string, options: OpenDbOptions): Promise<DbHandle> {
@@ -75,4 +101,28 @@ export async function dropPgSchema(url: string, schema: string): Promise<void> {
 
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/**
+ * A multi-row insert compiled by hand: for batches of hundreds of rows, building Kysely's syntax
+ * tree costs more than the insert itself. Column names come from our code, never from input;
+ * values are bound parameters. `suffix` is a trusted clause such as `on conflict … do nothing`.
+ */
+export async function insertMany<T extends Record<string, unknown>>(
+  db: Executor,
+  dialect: Dialect,
+  table: string,
+  rows: readonly T[],
+  options: { suffix?: string; returning?: string } = {},
+): Promise<Record<string, unknown>[]> {
+  if (!rows.length) return [];
+  const columns = Object.keys(rows[0]);
+  const parameters: unknown[] = [];
+  const tuples = rows.map((row) => `(${columns.map((c) => {
+    parameters.push(row[c]);
+    return dialect === 'postgres' ? `$${parameters.length}` : '?';
+  }).join(',')})`);
+  const text = `insert into ${table} (${columns.join(',')}) values ${tuples.join(',')}${options.suffix ? ` ${options.suffix}` : ''}${options.returning ? ` returning ${options.returning}` : ''}`;
+  const result = await db.executeQuery(CompiledQuery.raw(text, parameters));
+  return result.rows as Record<string, unknown>[];
 }

@@ -121,7 +121,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     request.log.error({ err }, 'unexpected error');
     return sendProblem(reply, problem('internal', 'An unexpected error occurred; it has been logged.', undefined, request.url));
   });
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url.split('?')[0]}`, undefined, request.url)));
 }
+
+export const routeNotFound = (request: FastifyRequest) =>
+  problem('not-found', `no route for ${request.method} ${request.url.split('?')[0]}`, undefined, request.url);

@@ -5,7 +5,7 @@ import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Principal } from './auth.js';
 import { eventVisibleTo, journeyCovers } from './access.js';
 import { audit } from './audit.js';
-import type { Dialect, Executor, Tx } from './db.js';
+import { insertMany, type Dialect, type Executor, type Tx } from './db.js';
 import { isAuthority } from './identity.js';
 import type { EventRow } from './tables.js';
 import { nowIso } from './time.js';
@@ -116,9 +116,8 @@ export class EventStore {
     const receivedAt = nowIso();
     const created: StoredEvent[] = [];
     for (const part of chunks(fresh, INSERT_CHUNK_ROWS)) {
-      const rows = await tx.insertInto('events').values(part.map((e) => toRow(e, publisher.partyId, receivedAt)))
-        .returning(['seq', 'event_id']).execute();
-      const seqById = new Map(rows.map((r) => [r.event_id, Number(r.seq)]));
+      const rows = await insertMany(tx, this.dialect, 'events', part.map((e) => toRow(e, publisher.partyId, receivedAt)), { returning: 'seq, event_id' });
+      const seqById = new Map(rows.map((r) => [r.event_id as string, Number(r.seq)]));
       for (const e of part) created.push({ ...e, seq: seqById.get(e.eventId)!, publisherPartyId: publisher.partyId });
     }
     const seqById = new Map(created.map((c) => [c.eventId, c.seq]));
@@ -131,7 +130,7 @@ export class EventStore {
         action: 'events.publish',
         detail: { created: created.length, firstSeq: created[0].seq, lastSeq: created.at(-1)!.seq },
       });
-      await enqueueForSubscribers(tx, created);
+      await enqueueForSubscribers(tx, this.dialect, created);
     }
     return { results, created };
   }
@@ -139,14 +138,14 @@ export class EventStore {
   /** Document references, their owners, and the journeys of boxes on them (for the access policy). */
   private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[]) {
     const refRows = created.flatMap((e) => uniqueRefs(e).map((r) => ({ seq: e.seq, ref_type: r.type, ref_value: r.value })));
-    for (const part of chunks(refRows, INSERT_CHUNK_ROWS)) await tx.insertInto('event_refs').values(part).execute();
+    for (const part of chunks(refRows, INSERT_CHUNK_ROWS)) await insertMany(tx, this.dialect, 'event_refs', part);
 
     if (publisher.isCarrier && refRows.length) {
       const owners = dedupe(refRows.map((r) => ({ ref_type: r.ref_type, ref_value: r.ref_value })), (r) => `${r.ref_type}|${r.ref_value}`);
       const now = nowIso();
       for (const part of chunks(owners, INSERT_CHUNK_ROWS)) {
-        await tx.insertInto('document_owners').values(part.map((o) => ({ ...o, owner_party_id: publisher.partyId, created_at: now })))
-          .onConflict((oc) => oc.columns(['ref_type', 'ref_value']).doNothing()).execute();
+        await insertMany(tx, this.dialect, 'document_owners', part.map((o) => ({ ...o, owner_party_id: publisher.partyId, created_at: now })),
+          { suffix: 'on conflict (ref_type, ref_value) do nothing' });
       }
     }
 
@@ -159,8 +158,7 @@ export class EventStore {
       }
     }
     for (const part of chunks([...links.values()], INSERT_CHUNK_ROWS)) {
-      await tx.insertInto('document_links').values(part)
-        .onConflict((oc) => oc.columns(['ref_type', 'ref_value', 'other_type', 'other_value']).doNothing()).execute();
+      await insertMany(tx, this.dialect, 'document_links', part, { suffix: 'on conflict (ref_type, ref_value, other_type, other_value) do nothing' });
     }
 
     const journeys = new Map<string, { ref_type: string; ref_value: string; equipment_reference: string; first_at: string; last_at: string }>();
@@ -177,11 +175,11 @@ export class EventStore {
       }
     }
     for (const part of chunks([...journeys.values()], INSERT_CHUNK_ROWS)) {
-      await tx.insertInto('shipment_equipment').values(part)
-        .onConflict((oc) => oc.columns(['ref_type', 'ref_value', 'equipment_reference']).doUpdateSet({
-          first_at: sql`case when excluded.first_at < shipment_equipment.first_at then excluded.first_at else shipment_equipment.first_at end`,
-          last_at: sql`case when excluded.last_at > shipment_equipment.last_at then excluded.last_at else shipment_equipment.last_at end`,
-        })).execute();
+      await insertMany(tx, this.dialect, 'shipment_equipment', part, {
+        suffix: `on conflict (ref_type, ref_value, equipment_reference) do update set
+          first_at = case when excluded.first_at < shipment_equipment.first_at then excluded.first_at else shipment_equipment.first_at end,
+          last_at = case when excluded.last_at > shipment_equipment.last_at then excluded.last_at else shipment_equipment.last_at end`,
+      });
     }
   }
 }
@@ -335,7 +333,7 @@ export function fromRow(r: Selectable<EventRow>): StoredEvent {
 // ---------------------------------------------------------------------------------------------
 // Outbox: which subscriptions get which of the new events, decided in the writing transaction.
 
-async function enqueueForSubscribers(tx: Tx, created: StoredEvent[]) {
+async function enqueueForSubscribers(tx: Tx, dialect: Dialect, created: StoredEvent[]) {
   const subscriptions = await tx.selectFrom('subscriptions').innerJoin('parties', 'parties.id', 'subscriptions.party_id')
     .select(['subscriptions.id', 'subscriptions.party_id', 'subscriptions.filters', 'parties.roles']).execute();
   if (!subscriptions.length) return;
@@ -349,9 +347,9 @@ async function enqueueForSubscribers(tx: Tx, created: StoredEvent[]) {
     for (const c of filterConditions(filter)) q = q.where(c);
     const matching = await q.orderBy('seq').execute();
     for (const part of chunks(matching, INSERT_CHUNK_ROWS)) {
-      await tx.insertInto('outbox').values(part.map((m) => ({
-        subscription_id: s.id, seq: Number(m.seq), status: 'pending' as const, attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null,
-      }))).execute();
+      await insertMany(tx, dialect, 'outbox', part.map((m) => ({
+        subscription_id: s.id, seq: Number(m.seq), status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null,
+      })));
     }
   }
 }

@@ -82,10 +82,10 @@ export const coreMigrations: MigrationSet = {
         .addColumn('body', 'text', (c) => c.notNull())
         .addColumn('received_at', 'text', (c) => c.notNull())
         .execute();
+      // Few indexes on purpose: each one costs every write. The container index serves timelines
+      // and the access policy; the others serve the selective DCSA filters.
       await db.schema.createIndex('events_equipment').on('events').columns(['equipment_reference', 'event_date_time']).execute();
-      await db.schema.createIndex('events_publisher').on('events').columns(['publisher_party_id', 'seq']).execute();
       await db.schema.createIndex('events_vessel').on('events').columns(['vessel_imo_number', 'seq']).execute();
-      await db.schema.createIndex('events_location').on('events').columns(['un_location_code', 'seq']).execute();
       await db.schema.createIndex('events_created').on('events').columns(['event_created_date_time']).execute();
 
       await db.schema.createTable('event_refs')
