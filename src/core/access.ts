@@ -43,25 +43,26 @@ function activeGrant(partyId: string, now: string) {
 const granterCovers = sql`(events.publisher_party_id = g.granter_party_id or exists (select 1 from document_owners go
   where go.ref_type = g.ref_type and go.ref_value = g.ref_value and go.owner_party_id = g.granter_party_id))`;
 
-/** SQL condition on the `events` table: the event is visible to this party. */
+/**
+ * SQL condition on the `events` table: the event is visible to this party.
+ * The nested EXISTS start from the event (its references by `seq`, its box's journeys by
+ * container) and only then look up owners and grants by their keys, so the cost follows the
+ * event, not the number of grants a party holds.
+ */
 export function eventVisibleTo(principal: Pick<Principal, 'partyId' | 'authority'>, now = new Date().toISOString()): RawBuilder<SqlBool> {
   if (principal.authority) return sql<SqlBool>`1 = 1`;
   const party = principal.partyId;
+  const ownedBy = (alias: string) => sql`exists (select 1 from document_owners o
+    where o.ref_type = ${sql.raw(alias)}.ref_type and o.ref_value = ${sql.raw(alias)}.ref_value and o.owner_party_id = ${party})`;
+  const grantedOn = (alias: string) => sql`exists (select 1 from grants g
+    where g.ref_type = ${sql.raw(alias)}.ref_type and g.ref_value = ${sql.raw(alias)}.ref_value and ${activeGrant(party, now)} and ${granterCovers})`;
   return sql<SqlBool>`(
     events.publisher_party_id = ${party}
-    or exists (select 1 from event_refs r join document_owners o on o.ref_type = r.ref_type and o.ref_value = r.ref_value
-      where r.seq = events.seq and o.owner_party_id = ${party})
-    or (events.equipment_reference is not null and exists (select 1 from shipment_equipment a
-      join document_owners o on o.ref_type = a.ref_type and o.ref_value = a.ref_value
-      where o.owner_party_id = ${party} and ${journeyCovers}))
-    or exists (select 1 from grants g join event_refs r on r.ref_type = g.ref_type and r.ref_value = g.ref_value
-      where r.seq = events.seq and ${activeGrant(party, now)} and ${granterCovers})
-    or (events.equipment_reference is not null and exists (select 1 from grants g
-      join shipment_equipment a on a.ref_type = g.ref_type and a.ref_value = g.ref_value
-      where ${activeGrant(party, now)} and ${journeyCovers} and ${granterCovers}))
-    or (events.equipment_reference is not null and exists (select 1 from grants g
-      where g.ref_type = 'EQ' and g.ref_value = events.equipment_reference and ${activeGrant(party, now)}
-        and events.publisher_party_id = g.granter_party_id))
+    or exists (select 1 from event_refs r where r.seq = events.seq and (${ownedBy('r')} or ${grantedOn('r')}))
+    or (events.equipment_reference is not null and (
+      exists (select 1 from shipment_equipment a where ${journeyCovers} and (${ownedBy('a')} or ${grantedOn('a')}))
+      or exists (select 1 from grants g where g.ref_type = 'EQ' and g.ref_value = events.equipment_reference
+        and ${activeGrant(party, now)} and events.publisher_party_id = g.granter_party_id)))
   )`;
 }
 

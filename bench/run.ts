@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark on the database the environment selects, at sizes that finish
+// in minutes. Run the files one by one for the full figures (see bench/README.md).
+import { spawnSync } from 'node:child_process';
+
+const runs: [string, string[]][] = [
+  ['bench/ingest.ts', ['--events', process.env.BENCH_INGEST_EVENTS ?? '100000']],
+  ['bench/timeline.ts', ['--events', process.env.BENCH_TIMELINE_EVENTS ?? '5000000']],
+];
+for (const [file, args] of runs) {
+  console.log(`\n=== ${file} ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

@@ -1,0 +1,96 @@
+// Container timeline latency with millions of events stored.
+//
+//   npx tsx bench/timeline.ts [--events 5000000] [--boxes 100000] [--queries 2000]
+//   DATABASE_URL=postgres://… npx tsx bench/timeline.ts
+//
+// Loads the events through the event store (the same transaction as the API, without HTTP), then
+// times `containerTimeline` — the query behind GET /v1/containers/{id} — for random boxes, as the
+// carrier that owns the shipments (the access policy is evaluated, not bypassed) and as a
+// forwarder holding a grant of one booking (journey windows are evaluated), and the whole
+// HTTP request for the carrier.
+import { parseArgs } from 'node:util';
+import { containerTimeline } from '../src/core/events.js';
+import { createApiKey, createParty } from '../src/core/identity.js';
+import { createGrant } from '../src/core/grants.js';
+import { validateEvent } from '../src/modules/tracking/model.js';
+import { benchEvent, benchPlatform, container, percentile, round, saveResult } from './common.js';
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, boxes: { type: 'string', default: '100000' }, queries: { type: 'string', default: '2000' } } });
+const EVENTS = Number(values.events);
+const BOXES = Number(values.boxes);
+const QUERIES = Number(values.queries);
+const LOAD_BATCH = 1000;
+
+const b = await benchPlatform();
+try {
+  const { db, events } = b.platform.ctx;
+  const carrier = await createParty(db, { name: 'Bench carrier', roles: ['carrier'] });
+  const forwarder = await createParty(db, { name: 'Bench forwarder', roles: ['forwarder'] });
+  const key = await createApiKey(db, { partyId: carrier.id });
+
+  const loadStarted = performance.now();
+  let lastReport = loadStarted;
+  for (let i = 0; i < EVENTS; i += LOAD_BATCH) {
+    const batch = [];
+    for (let j = i; j < Math.min(EVENTS, i + LOAD_BATCH); j++) {
+      const v = validateEvent(benchEvent(j, BOXES), '/body', new Date('2030-01-01T00:00:00Z'));
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      batch.push(v.event);
+    }
+    await events.append({ partyId: carrier.id, actor: 'bench', isCarrier: true }, batch);
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      const done = i + LOAD_BATCH;
+      process.stderr.write(`loaded ${done.toLocaleString()} / ${EVENTS.toLocaleString()} events (${round(done / ((lastReport - loadStarted) / 1000))} ev/s)\n`);
+    }
+  }
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+  // The forwarder holds one booking of each sampled box: BKG<box/4>-<journey 2>.
+  const sample = Array.from({ length: QUERIES }, (_, k) => (k * 7919) % BOXES);
+  const granter = { partyId: carrier.id, partyName: carrier.name, roles: carrier.roles, actor: 'bench', authority: false };
+  const granted = new Set<string>();
+  for (const box of sample) {
+    const ref = `BKG${Math.floor(box / 4)}-2`;
+    if (granted.has(ref)) continue;
+    granted.add(ref);
+    await createGrant(db, granter, { granteePartyId: forwarder.id, referenceType: 'BKG', referenceValue: ref });
+  }
+
+  const time = async (viewer: { partyId: string; authority: boolean }) => {
+    const ms: number[] = [];
+    let rows = 0;
+    for (const box of sample) {
+      const t0 = performance.now();
+      rows += (await containerTimeline(db, viewer, container(box))).length;
+      ms.push(performance.now() - t0);
+    }
+    ms.sort((x, y) => x - y);
+    return { p50Ms: round(percentile(ms, 50), 2), p99Ms: round(percentile(ms, 99), 2), eventsPerTimeline: round(rows / sample.length, 1) };
+  };
+  const asCarrier = await time({ partyId: carrier.id, authority: false });
+  const asForwarder = await time({ partyId: forwarder.id, authority: false });
+
+  const base = await b.platform.app.listen({ port: 0, host: '127.0.0.1' });
+  const http: number[] = [];
+  for (const box of sample) {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/v1/containers/${container(box)}`, { headers: { authorization: `Bearer ${key.key}` } });
+    await res.json();
+    if (res.status !== 200) throw new Error(`GET timeline: ${res.status}`);
+    http.push(performance.now() - t0);
+  }
+  http.sort((x, y) => x - y);
+
+  const result = {
+    events: EVENTS, boxes: BOXES, queries: QUERIES,
+    loadEventsPerSecond: round(EVENTS / loadSeconds),
+    timelineAsOwningCarrier: asCarrier,
+    timelineAsForwarderWithBookingGrant: asForwarder,
+    httpTimelineAsCarrier: { p50Ms: round(percentile(http, 50), 2), p99Ms: round(percentile(http, 99), 2) },
+  };
+  console.log(JSON.stringify(result, null, 2));
+  saveResult('timeline', result);
+} finally {
+  await b.close();
+}
