@@ -18,8 +18,12 @@ export default defineConfig({
     // Ant Design is large by nature; the split below keeps each chunk cacheable on its own.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      // Ant Design marks its modules "use client" (for React Server Components); meaningless here.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
       output: {
-        advancedChunks: {
+        codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@babel|@emotion|dayjs|clsx|stylis)[\\/]/ },

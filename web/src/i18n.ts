@@ -33,7 +33,6 @@ export function currentLanguage(): Language {
 
 i18n.on('languageChanged', (lng) => {
   document.documentElement.lang = lng;
-  document.title = i18n.t('app.documentTitle');
 });
 
 void i18n.use(initReactI18next).init({
@@ -43,6 +42,9 @@ void i18n.use(initReactI18next).init({
   supportedLngs: [...LANGUAGES],
   interpolation: { escapeValue: false },
   returnEmptyString: false,
+  // Resources are bundled: initialise synchronously so the first render is already translated.
+  initAsync: false,
 });
+document.documentElement.lang = i18n.language;
 
 export default i18n;

@@ -1,0 +1,346 @@
+// The simulated port, day by day: vessel calls from the liner schedule, and the boxes they
+// discharge and load — imports, exports, water-to-water transshipment, sea-rail boxes to and from
+// the inland ports — each with the events the right party publishes on its way.
+//
+// Volume is counted as port statistics count it: every box discharged or loaded over the quay
+// counts once per move (a transshipped box twice), in TEU. Each day's moves are planned to the
+// configured annual figure ÷ 365 × sample, with the rounding error carried from call to call.
+import { INLAND_PORTS, PORT_LOCODE, RAIL_OPERATOR, ROUTE_GROUPS, makeContainerNumber, buildServices, FORWARDERS, type Carrier, type Service, type Vessel } from './world.js';
+import { Random } from './random.js';
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** The plan's 2028 target share of water-to-water transshipment in container throughput. */
+export const TRANSSHIPMENT_SHARE = 0.26;
+/** Sea-rail share of throughput (plan: 2.55 of 30.87 million TEU in 2024, 3.5 of 41 in 2028). */
+export const SEA_RAIL_SHARE = 0.085;
+const EMPTY_SHARE = 0.2;
+const REEFER_SHARE = 0.08;
+const DANGEROUS_SHARE = 0.03;
+const FORWARDER_SHARE = 0.7;
+const CRANE_MOVES_PER_HOUR = 28;
+
+export interface SimOptions {
+  seed: number;
+  /** Container throughput a year, TEU. */
+  annualTeu: number;
+  /** Share of the boxes simulated (ships are always all simulated). */
+  sample: number;
+  /** UTC midnight of simulated day 0. */
+  startMs: number;
+}
+
+export interface PublishAction { kind: 'event'; at: number; party: string; event: Record<string, unknown> }
+export interface GrantAction { kind: 'grant'; at: number; party: string; grantee: string; referenceType: 'BKG'; referenceValue: string }
+export type SimAction = PublishAction | GrantAction;
+
+interface Call {
+  id: string;
+  service: Service;
+  vessel: Vessel;
+  voyage: string;
+  /** Actual berth arrival and departure. */
+  ata: number;
+  atd: number;
+  day: number;
+}
+
+type BoxSize = { iso: string; teu: number };
+const SIZES: { size: BoxSize; weight: number }[] = [
+  { size: { iso: '22G1', teu: 1 }, weight: 0.33 },
+  { size: { iso: '42G1', teu: 2 }, weight: 0.22 },
+  { size: { iso: '45G1', teu: 2 }, weight: 0.38 },
+  { size: { iso: 'L5G1', teu: 2.25 }, weight: 0.07 },
+];
+
+interface Box {
+  id: string;
+  size: BoxSize;
+  empty: boolean;
+  reefer: boolean;
+  dangerous: boolean;
+  carrier: Carrier;
+  booking: string;
+  billOfLading: string;
+}
+
+interface Booking { ref: string; bl: string; carrier: Carrier; left: number; forwarder: string | undefined }
+
+export interface PortStats {
+  teu: number;
+  moves: number;
+  transshipmentTeu: number;
+  seaRailTeu: number;
+  /** Distinct boxes the simulation has produced so far. */
+  boxes: number;
+  events: number;
+  calls: number;
+}
+
+export class PortSimulation {
+  readonly services: Service[];
+  readonly stats: PortStats = { teu: 0, moves: 0, transshipmentTeu: 0, seaRailTeu: 0, boxes: 0, events: 0, calls: 0 };
+  /** Quay TEU per simulated day, as planned for that day's calls. */
+  readonly teuByDay: number[] = [];
+  private readonly rng: Random;
+  private readonly pendingLoads = new Map<string, Box[]>();
+  private readonly callCache = new Map<number, Call[]>();
+  private readonly bookings = new Map<string, Booking>();
+  private serial = 0;
+  private bookingSerial = 0;
+  private nextDay = 0;
+
+  constructor(readonly options: SimOptions) {
+    this.services = buildServices(options.seed);
+    this.rng = new Random(options.seed, 2);
+  }
+
+  /** The daily TEU target: annual ÷ 365 × sample. */
+  get dailyTeuTarget(): number {
+    return (this.options.annualTeu / 365) * this.options.sample;
+  }
+
+  /** The vessel calls of a day, from the weekly schedule with arrival drift; fixed by the seed. */
+  callsOn(day: number): Call[] {
+    const cached = this.callCache.get(day);
+    if (cached) return cached;
+    const dayStart = this.options.startMs + day * DAY_MS;
+    const weekday = (new Date(dayStart).getUTCDay() + 6) % 7;
+    const calls: Call[] = [];
+    this.services.forEach((service, si) => {
+      service.callHours.forEach((hourOfWeek, k) => {
+        if (Math.floor(hourOfWeek / 24) !== weekday) return;
+        const rng = new Random(this.options.seed, 1_000_000 + day * 1000 + si * 10 + k);
+        const scheduled = dayStart + (hourOfWeek % 24) * HOUR_MS;
+        // Ships run early or late: most within a few hours, some by most of a day.
+        const drift = rng.chance(0.15) ? rng.normal(0, 14) : rng.normal(0, 3);
+        const absoluteWeek = Math.floor((dayStart - Date.UTC(2024, 0, 1)) / (7 * DAY_MS));
+        const callNo = absoluteWeek * service.callsPerWeek + k;
+        const vessel = service.vessels[callNo % service.vessels.length];
+        const cranes = Math.min(6, Math.max(2, Math.round(vessel.teu / 3000)));
+        const hoursAtBerth = 2 + Math.max(4, (vessel.teu * ROUTE_GROUPS[service.group].exchange) / 1.6 / (cranes * CRANE_MOVES_PER_HOUR));
+        const ata = scheduled + drift * HOUR_MS;
+        calls.push({
+          id: `${service.code}-${callNo}`, service, vessel, day,
+          voyage: `${String(callNo % 1000).padStart(3, '0')}${k % 2 ? 'W' : 'E'}`,
+          ata, atd: ata + hoursAtBerth * HOUR_MS,
+        });
+      });
+    });
+    calls.sort((a, b) => a.ata - b.ata);
+    this.callCache.set(day, calls);
+    return calls;
+  }
+
+  /**
+   * The actions of the next simulated day, in time order (some lie on later days: a box
+   * discharged today leaves the gate the day after tomorrow). Days are generated in sequence.
+   */
+  nextDayActions(): SimAction[] {
+    const day = this.nextDay++;
+    this.callCache.delete(day - 8);
+    const calls = this.callsOn(day);
+    const actions: SimAction[] = [];
+    const weights = calls.map((c) => c.vessel.teu * ROUTE_GROUPS[c.service.group].exchange);
+    const totalWeight = weights.reduce((s, w) => s + w, 0);
+    let carried = 0; // planned minus moved so far today, passed on to the next part
+    let dayTeu = 0;
+    calls.forEach((call, i) => {
+      this.stats.calls++;
+      const callTeu = (this.dailyTeuTarget * weights[i]) / totalWeight;
+      const dischargeShare = this.rng.between(0.45, 0.55);
+      actions.push(...this.arrival(call));
+      const discharged = this.discharge(call, callTeu * dischargeShare + carried, actions);
+      carried += callTeu * dischargeShare - discharged;
+      const loaded = this.load(call, callTeu * (1 - dischargeShare) + carried, actions);
+      carried += callTeu * (1 - dischargeShare) - loaded;
+      dayTeu += discharged + loaded;
+    });
+    this.teuByDay[day] = dayTeu;
+    this.stats.teu += dayTeu;
+    actions.sort((a, b) => a.at - b.at);
+    this.stats.events += actions.filter((a) => a.kind === 'event').length;
+    return actions;
+  }
+
+  private arrival(call: Call): SimAction[] {
+    const carrier = call.service.carrier.key;
+    return [
+      { kind: 'event', at: call.ata, party: carrier, event: this.transportEvent(call, 'ARRI', call.ata) },
+      { kind: 'event', at: call.atd, party: carrier, event: this.transportEvent(call, 'DEPA', call.atd) },
+    ];
+  }
+
+  /** Discharges boxes worth about `targetTeu`; returns the TEU discharged. */
+  private discharge(call: Call, targetTeu: number, out: SimAction[]): number {
+    let teu = 0;
+    while (teu < targetTeu - 0.5) {
+      const outbound = this.rng.chance(TRANSSHIPMENT_SHARE) ? this.transshipmentCall(call) : undefined;
+      const carrier = outbound ? outbound.service.carrier : call.service.carrier;
+      const box = this.newBox(carrier, `${call.id}|in|${carrier.key}`, call.ata - this.rng.between(10, 30) * DAY_MS, out);
+      const at = this.moveTime(call);
+      teu += box.size.teu;
+      this.stats.moves++;
+      out.push(this.equipment(call.service.carrier.key, box, 'DISC', at, { call }));
+      if (outbound) {
+        this.stats.transshipmentTeu += box.size.teu;
+        const list = this.pendingLoads.get(outbound.id) ?? [];
+        list.push(box);
+        this.pendingLoads.set(outbound.id, list);
+      } else if (!box.empty && this.rng.chance(SEA_RAIL_SHARE / (1 - TRANSSHIPMENT_SHARE) / 0.5 * 0.5)) {
+        // Sea-rail import: loaded on a train at the port's rail yard, discharged at the inland port.
+        const inland = this.rng.pick(INLAND_PORTS);
+        const railLoad = at + this.rng.between(12, 60) * HOUR_MS;
+        const railArrive = railLoad + this.rng.between(18, 48) * HOUR_MS;
+        this.stats.seaRailTeu += box.size.teu;
+        out.push(this.equipment(RAIL_OPERATOR.key, box, 'LOAD', railLoad, { rail: { from: PORT_LOCODE, to: inland.locode } }));
+        out.push(this.equipment(RAIL_OPERATOR.key, box, 'DISC', railArrive, { rail: { from: PORT_LOCODE, to: inland.locode }, location: inland.locode }));
+      } else {
+        out.push(this.equipment(call.service.terminal.key, box, 'GTOT', at + this.rng.between(8, 96) * HOUR_MS, {}));
+      }
+    }
+    return teu;
+  }
+
+  /** Loads the transshipment boxes waiting for this call, then export boxes up to `targetTeu`. */
+  private load(call: Call, targetTeu: number, out: SimAction[]): number {
+    let teu = 0;
+    for (const box of this.pendingLoads.get(call.id) ?? []) {
+      teu += box.size.teu;
+      this.stats.moves++;
+      this.stats.transshipmentTeu += box.size.teu;
+      out.push(this.equipment(call.service.carrier.key, box, 'LOAD', this.moveTime(call), { call }));
+    }
+    this.pendingLoads.delete(call.id);
+    while (teu < targetTeu - 0.5) {
+      const loadAt = this.moveTime(call);
+      const box = this.newBox(call.service.carrier, `${call.id}|out`, loadAt - this.rng.between(5, 12) * DAY_MS, out);
+      teu += box.size.teu;
+      this.stats.moves++;
+      if (!box.empty && this.rng.chance(SEA_RAIL_SHARE / (1 - TRANSSHIPMENT_SHARE) / 0.5 * 0.5)) {
+        const inland = this.rng.pick(INLAND_PORTS);
+        const railArrive = loadAt - this.rng.between(12, 72) * HOUR_MS;
+        const railLoad = railArrive - this.rng.between(18, 48) * HOUR_MS;
+        this.stats.seaRailTeu += box.size.teu;
+        // The carrier releases the box to the shipper first: that event ties box and booking.
+        out.push(this.equipment(call.service.carrier.key, box, 'PICK', railLoad - this.rng.between(12, 48) * HOUR_MS, { location: inland.locode }));
+        out.push(this.equipment(RAIL_OPERATOR.key, box, 'LOAD', railLoad, { rail: { from: inland.locode, to: PORT_LOCODE }, location: inland.locode }));
+        out.push(this.equipment(RAIL_OPERATOR.key, box, 'DISC', railArrive, { rail: { from: inland.locode, to: PORT_LOCODE } }));
+      } else {
+        const gateIn = loadAt - this.rng.between(10, 100) * HOUR_MS;
+        out.push(this.equipment(call.service.carrier.key, box, 'PICK', gateIn - this.rng.between(6, 48) * HOUR_MS, {}));
+        out.push(this.equipment(call.service.terminal.key, box, 'GTIN', gateIn, {}));
+      }
+      out.push(this.equipment(call.service.carrier.key, box, 'LOAD', loadAt, { call }));
+      if (!box.empty) out.push(this.shipment(call.service.carrier.key, box.billOfLading, 'TRD', 'ISSU', loadAt + this.rng.between(2, 20) * HOUR_MS));
+    }
+    return teu;
+  }
+
+  /** A later call (1–6 days on) to carry a transshipment box, preferably of the same carrier. */
+  private transshipmentCall(inbound: Call): Call | undefined {
+    const candidates: Call[] = [];
+    for (let d = inbound.day + 1; d <= inbound.day + 6; d++) {
+      for (const c of this.callsOn(d)) if (c.ata > inbound.atd + 12 * HOUR_MS && c.service.group !== inbound.service.group) candidates.push(c);
+    }
+    if (!candidates.length) return undefined;
+    const same = candidates.filter((c) => c.service.carrier === inbound.service.carrier);
+    return this.rng.pick(same.length ? same : candidates);
+  }
+
+  private moveTime(call: Call): number {
+    return call.ata + HOUR_MS + this.rng.next() * (call.atd - call.ata - 2 * HOUR_MS);
+  }
+
+  /**
+   * A new box on a booking of `carrier`. Boxes of one direction of one call share bookings of
+   * one to eight boxes; a new booking is confirmed (and shared with its forwarder) when needed.
+   */
+  private newBox(carrier: Carrier, bookingGroup: string, bookedAt: number, out: SimAction[]): Box {
+    let booking = this.bookings.get(bookingGroup);
+    if (!booking || booking.left <= 0) {
+      this.bookingSerial++;
+      const ref = `${carrier.code}${String(this.options.seed % 100).padStart(2, '0')}${String(this.bookingSerial).padStart(7, '0')}`;
+      booking = {
+        ref, bl: `${carrier.code}B${ref.slice(4)}`, carrier, left: Math.min(8, 1 + Math.floor(-Math.log(1 - this.rng.next()) * 2)),
+        forwarder: this.rng.chance(FORWARDER_SHARE) ? this.rng.pick(FORWARDERS).key : undefined,
+      };
+      this.bookings.set(bookingGroup, booking);
+      out.push(this.shipment(carrier.key, ref, 'BKG', 'CONF', bookedAt));
+      if (booking.forwarder) out.push({ kind: 'grant', at: bookedAt, party: carrier.key, grantee: booking.forwarder, referenceType: 'BKG', referenceValue: ref });
+    }
+    if (booking.left === 1) this.bookings.delete(bookingGroup);
+    booking.left--;
+    this.serial++;
+    this.stats.boxes++;
+    const size = this.rng.weighted(SIZES.map((s) => s.size), SIZES.map((s) => s.weight));
+    const reefer = this.rng.chance(REEFER_SHARE);
+    // Serials walk a fixed permutation of 0…999,999 per prefix, so no box is on two journeys at once.
+    const prefix = carrier.boxPrefixes[this.serial % carrier.boxPrefixes.length];
+    return {
+      id: makeContainerNumber(prefix, (this.serial * 7919 + this.options.seed * 104_729) % 1_000_000),
+      size: reefer ? { iso: size.teu === 1 ? '22R1' : '45R1', teu: size.teu === 1 ? 1 : 2 } : size,
+      empty: this.rng.chance(EMPTY_SHARE), reefer, dangerous: this.rng.chance(DANGEROUS_SHARE),
+      carrier, booking: booking.ref, billOfLading: booking.bl,
+    };
+  }
+
+  private iso(at: number): string {
+    return new Date(Math.round(at / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  private transportCallOf(call: Call) {
+    return {
+      transportCallID: call.id,
+      carrierServiceCode: call.service.code,
+      exportVoyageNumber: call.voyage,
+      importVoyageNumber: call.voyage,
+      UNLocationCode: PORT_LOCODE,
+      facilityCode: call.service.terminal.code,
+      facilityCodeListProvider: 'SMDG',
+      facilityTypeCode: 'POTE',
+      modeOfTransport: 'VESSEL',
+      vessel: {
+        vesselIMONumber: call.vessel.imo, vesselName: call.vessel.name, vesselFlag: call.vessel.flag,
+        vesselCallSignNumber: call.vessel.callSign, vesselOperatorCarrierCode: call.service.carrier.code, vesselOperatorCarrierCodeListProvider: 'NMFTA',
+      },
+    };
+  }
+
+  private transportEvent(call: Call, code: 'ARRI' | 'DEPA', at: number): Record<string, unknown> {
+    return {
+      eventID: this.rng.uuid(), eventType: 'TRANSPORT', eventClassifierCode: 'ACT', eventDateTime: this.iso(at),
+      eventCreatedDateTime: this.iso(at + 60_000), transportEventTypeCode: code, transportCall: this.transportCallOf(call),
+    };
+  }
+
+  private shipment(party: string, documentID: string, documentTypeCode: 'BKG' | 'TRD', code: string, at: number): PublishAction {
+    return {
+      kind: 'event', at, party,
+      event: {
+        eventID: this.rng.uuid(), eventType: 'SHIPMENT', eventClassifierCode: 'ACT', eventDateTime: this.iso(at),
+        eventCreatedDateTime: this.iso(at + 60_000), shipmentEventTypeCode: code, documentID, documentTypeCode,
+      },
+    };
+  }
+
+  private equipment(party: string, box: Box, code: string, at: number, where: { call?: Call; rail?: { from: string; to: string }; location?: string }): PublishAction {
+    const location = where.location ?? PORT_LOCODE;
+    const terminal = where.call?.service.terminal;
+    const event: Record<string, unknown> = {
+      eventID: this.rng.uuid(), eventType: 'EQUIPMENT', eventClassifierCode: 'ACT', eventDateTime: this.iso(at),
+      eventCreatedDateTime: this.iso(at + 60_000), equipmentEventTypeCode: code, equipmentReference: box.id,
+      ISOEquipmentCode: box.size.iso, emptyIndicatorCode: box.empty ? 'EMPTY' : 'LADEN',
+      eventLocation: { locationName: terminal?.name ?? (location === PORT_LOCODE ? 'Port of Qingdao' : INLAND_PORTS.find((p) => p.locode === location)?.name), UNLocationCode: location },
+      documentReferences: [
+        { documentReferenceType: 'BKG', documentReferenceValue: box.booking },
+        ...(box.empty ? [] : [{ documentReferenceType: 'TRD', documentReferenceValue: box.billOfLading }]),
+      ],
+    };
+    if (where.call) event.transportCall = this.transportCallOf(where.call);
+    if (where.rail) event.transportCall = { transportCallID: `RAIL-${where.rail.from}-${where.rail.to}`, UNLocationCode: location, modeOfTransport: 'RAIL' };
+    // Terminals and rail operators know the box, not the carrier's documents.
+    if (party !== box.carrier.key) delete event.documentReferences;
+    return { kind: 'event', at, party, event };
+  }
+}

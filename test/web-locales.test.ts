@@ -1,0 +1,104 @@
+// The web app's two languages: both resource files have the same keys, no empty strings, the same
+// placeholders, every key the code asks for, and a translation of every code the platform accepts.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROLES } from '../src/core/identity.js';
+import {
+  DOCUMENT_TYPE_CODES, EMPTY_INDICATOR_CODES, EQUIPMENT_EVENT_TYPE_CODES, EVENT_CLASSIFIER_CODES, EVENT_TYPES,
+  MODES_OF_TRANSPORT, SHIPMENT_EVENT_TYPE_CODES, TRANSPORT_EVENT_TYPE_CODES,
+} from '../src/modules/tracking/model.js';
+
+const root = new URL('../web/', import.meta.url).pathname;
+const LOCALES = ['en', 'zh-CN'] as const;
+
+type Tree = { [key: string]: string | Tree };
+const load = (name: string) => JSON.parse(readFileSync(join(root, 'src/locales', `${name}.json`), 'utf8')) as Tree;
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+const resources = Object.fromEntries(LOCALES.map((l) => [l, flatten(load(l))])) as Record<(typeof LOCALES)[number], Map<string, string>>;
+const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+describe('web app translations', () => {
+  it('zh-CN and en have exactly the same keys', () => {
+    const en = [...resources.en.keys()].sort();
+    const zh = [...resources['zh-CN'].keys()].sort();
+    assert.deepEqual(en.filter((k) => !resources['zh-CN'].has(k)), [], 'keys missing in zh-CN.json');
+    assert.deepEqual(zh.filter((k) => !resources.en.has(k)), [], 'keys missing in en.json');
+    assert.ok(en.length > 50);
+  });
+
+  it('no translation is empty, and both languages use the same placeholders', () => {
+    for (const [key, en] of resources.en) {
+      const zh = resources['zh-CN'].get(key) ?? '';
+      assert.ok(en.trim(), `en: ${key} is empty`);
+      assert.ok(zh.trim(), `zh-CN: ${key} is empty`);
+      assert.deepEqual(placeholders(zh), placeholders(en), `placeholders of ${key}`);
+    }
+  });
+
+  it('every literal key the code asks for exists', () => {
+    const used = new Set<string>();
+    for (const file of sources(join(root, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bt\(\s*'([\w.-]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\btitleKey:\s*'([\w.-]+)'/g)) used.add(m[1]);
+    }
+    assert.ok(used.size > 40, `found only ${used.size} keys; has the code changed its t() style?`);
+    for (const key of used) assert.ok(resources.en.has(key), `the code uses ${key}, which en.json lacks`);
+  });
+
+  it('every code and role the platform knows is translated', () => {
+    const groups: Record<string, readonly string[]> = {
+      'codes.eventType': EVENT_TYPES,
+      'codes.equipment': EQUIPMENT_EVENT_TYPE_CODES,
+      'codes.transport': TRANSPORT_EVENT_TYPE_CODES,
+      'codes.shipment': SHIPMENT_EVENT_TYPE_CODES,
+      'codes.classifier': EVENT_CLASSIFIER_CODES,
+      'codes.emptyIndicator': EMPTY_INDICATOR_CODES,
+      'codes.modeOfTransport': MODES_OF_TRANSPORT,
+      'codes.documentType': DOCUMENT_TYPE_CODES,
+      roles: ROLES,
+      'tracking.mode': ['auto', 'container', 'booking', 'bl'],
+      'tracking.notFound': ['auto', 'container', 'booking', 'bl'],
+      language: LOCALES,
+    };
+    for (const [group, codes] of Object.entries(groups)) {
+      for (const code of codes) assert.ok(resources.en.has(`${group}.${code}`), `${group}.${code} is not translated`);
+    }
+  });
+
+  it('the labels the brief names', () => {
+    const zh = resources['zh-CN'];
+    const expected: Record<string, [string, string]> = {
+      'codes.equipment.LOAD': ['Loaded', '装船'], 'codes.equipment.DISC': ['Discharged', '卸船'],
+      'codes.equipment.GTIN': ['Gate in', '进闸'], 'codes.equipment.GTOT': ['Gate out', '出闸'],
+      'codes.transport.ARRI': ['Arrived', '抵港'], 'codes.transport.DEPA': ['Departed', '离港'],
+      'codes.classifier.ACT': ['Actual', '实际'], 'codes.classifier.EST': ['Estimated', '预计'], 'codes.classifier.PLN': ['Planned', '计划'],
+      'codes.emptyIndicator.LADEN': ['Laden', '重箱'], 'codes.emptyIndicator.EMPTY': ['Empty', '空箱'],
+      'tracking.live': ['Live', '实时'], 'nav.tracking': ['Container tracking', '集装箱跟踪'],
+    };
+    for (const [key, [en, cn]] of Object.entries(expected)) {
+      assert.equal(resources.en.get(key), en, key);
+      assert.equal(zh.get(key), cn, key);
+    }
+  });
+});
