@@ -7,6 +7,8 @@ import { createApiKey, createParty, createUser, ROLES, type Role } from './core/
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
 import { MODULES, startPlatform } from './platform.js';
+import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
+import { startDemo } from './sim/demo.js';
 
 const USAGE = `Usage: jiaozhou <command>
 
@@ -15,9 +17,11 @@ const USAGE = `Usage: jiaozhou <command>
   admin create-party --name N --role R [--role R2 ...]
   admin create-user --party ID --username U [--password P]
   admin create-api-key --party ID [--label L]   (prints the key once)
+${SIMULATE_USAGE}
 
 Environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL),
-JIAOZHOU_BOOTSTRAP_ADMIN_KEY, JIAOZHOU_DEMO=0. Roles: ${ROLES.join(', ')}.`;
+JIAOZHOU_BOOTSTRAP_ADMIN_KEY, JIAOZHOU_DEMO=0 (no demo port), JIAOZHOU_DEMO_SAMPLE (0.1),
+JIAOZHOU_DEMO_SPEED (60), JIAOZHOU_DEMO_BACKFILL_DAYS (3), JIAOZHOU_DEMO_YEAR. Roles: ${ROLES.join(', ')}.`;
 
 async function main(argv: string[]) {
   const [command, sub, ...rest] = argv;
@@ -27,7 +31,8 @@ async function main(argv: string[]) {
       const platform = await startPlatform(config, { logger: { level: config.logLevel } });
       const address = await platform.app.listen({ port: config.port, host: config.host });
       console.log(`Jiaozhou is listening on ${address} (${platform.ctx.dialect}); API documentation at ${address}/docs`);
-      const shutdown = async () => { await platform.close(); process.exit(0); };
+      const demo = config.demo ? await startDemo(config, platform.ctx.db, `http://127.0.0.1:${config.port || new URL(address).port}`) : undefined;
+      const shutdown = async () => { await demo?.stop(); await platform.close(); process.exit(0); };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
       return;
@@ -41,6 +46,8 @@ async function main(argv: string[]) {
     }
     case 'admin':
       return admin(sub, rest, config);
+    case 'simulate':
+      return simulateCommand(argv.slice(1));
     default:
       console.log(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exitCode = 2;

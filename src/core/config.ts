@@ -30,6 +30,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.JIAOZHOU_DEMO !== '0',
     bootstrapAdminKey: env.JIAOZHOU_BOOTSTRAP_ADMIN_KEY || undefined,
     webDir: resolve(env.JIAOZHOU_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: env.LOG_LEVEL ?? 'warn',
   };
 }

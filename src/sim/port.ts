@@ -30,7 +30,14 @@ export interface SimOptions {
   startMs: number;
 }
 
-export interface PublishAction { kind: 'event'; at: number; party: string; event: Record<string, unknown> }
+export interface PublishAction {
+  kind: 'event';
+  at: number;
+  party: string;
+  event: Record<string, unknown>;
+  /** For quay moves and vessel arrivals/departures: the simulated day of the call. */
+  callDay?: number;
+}
 export interface GrantAction { kind: 'grant'; at: number; party: string; grantee: string; referenceType: 'BKG'; referenceValue: string }
 export type SimAction = PublishAction | GrantAction;
 
@@ -166,8 +173,8 @@ export class PortSimulation {
   private arrival(call: Call): SimAction[] {
     const carrier = call.service.carrier.key;
     return [
-      { kind: 'event', at: call.ata, party: carrier, event: this.transportEvent(call, 'ARRI', call.ata) },
-      { kind: 'event', at: call.atd, party: carrier, event: this.transportEvent(call, 'DEPA', call.atd) },
+      { kind: 'event', at: call.ata, party: carrier, event: this.transportEvent(call, 'ARRI', call.ata), callDay: call.day },
+      { kind: 'event', at: call.atd, party: carrier, event: this.transportEvent(call, 'DEPA', call.atd), callDay: call.day },
     ];
   }
 
@@ -341,6 +348,6 @@ export class PortSimulation {
     if (where.rail) event.transportCall = { transportCallID: `RAIL-${where.rail.from}-${where.rail.to}`, UNLocationCode: location, modeOfTransport: 'RAIL' };
     // Terminals and rail operators know the box, not the carrier's documents.
     if (party !== box.carrier.key) delete event.documentReferences;
-    return { kind: 'event', at, party, event };
+    return { kind: 'event', at, party, event, ...(where.call ? { callDay: where.call.day } : {}) };
   }
 }

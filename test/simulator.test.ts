@@ -1,0 +1,69 @@
+// A small port day through the real API, as the parties' systems would send it.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PlatformClient } from '../src/sim/client.js';
+import { replay } from '../src/sim/runner.js';
+import { ALL_PARTIES, annualTeuForYear } from '../src/sim/world.js';
+import { ADMIN_KEY, testPlatform, type TestPlatform } from './helpers.js';
+
+const DAY_MS = 86_400_000;
+
+describe('simulated port through the API', () => {
+  let t: TestPlatform & { url?: string };
+  before(async () => { t = await testPlatform({ listen: true }); });
+  after(() => t.close());
+
+  it('publishes a port day that the platform accepts whole, and a replay adds nothing', async () => {
+    const client = new PlatformClient(t.url!, ADMIN_KEY);
+    const parties = await client.createParties(ALL_PARTIES, 'demo-password-1');
+    const startMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 4 * DAY_MS;
+    const options = { seed: 3, annualTeu: annualTeuForYear(2024), sample: 0.004, days: 1, startMs };
+    const first = await replay(client, parties, options);
+    assert.ok(first.events > 300, `${first.events} events`);
+    assert.ok(Math.abs(first.teu - (30.87e6 / 365) * 0.004) < 0.02 * (30.87e6 / 365) * 0.004);
+
+    const customs = { authorization: `Bearer ${parties.customs.apiKey}` };
+    const countAll = async () => {
+      let url: string | undefined = '/v2/events?limit=1000';
+      let n = 0;
+      for (let i = 0; url && i < 100; i++) {
+        const res = await t.inject({ method: 'GET', url, headers: customs });
+        n += res.json().length;
+        url = res.headers['next-page'] as string | undefined;
+      }
+      return n;
+    };
+    assert.equal(await countAll(), first.events);
+
+    // The same seed again: every event is a duplicate, nothing new is stored.
+    const again = await replay(client, parties, options);
+    assert.equal(again.events, first.events);
+    assert.equal(await countAll(), first.events);
+
+    // A forwarder sees the containers of the bookings shared with it, and only those.
+    const forwarder = { authorization: `Bearer ${parties.sinotrans.apiKey}` };
+    const seen = (await t.inject({ method: 'GET', url: '/v2/events?eventType=EQUIPMENT&limit=1000', headers: forwarder })).json();
+    assert.ok(seen.length > 0, 'the forwarder sees its shipments');
+    assert.ok(seen.length < first.events / 2, 'and not the whole port');
+    const login = await t.inject({ method: 'POST', url: '/v1/session', payload: { username: 'sinotrans', password: 'demo-password-1' } });
+    assert.equal(login.statusCode, 200, 'demo users can log in');
+  });
+
+  it('`jiaozhou simulate --json` ends with one JSON summary line', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      'bin/jiaozhou.js', 'simulate', '--year', '2028', '--days', '1', '--sample', '0.002', '--seed', '5', '--url', t.url!, '--admin-key', ADMIN_KEY, '--json',
+    ]);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    assert.deepEqual(Object.keys(summary), ['seed', 'year', 'days', 'teu', 'boxes', 'events', 'seconds', 'eventsPerSecond']);
+    assert.equal(summary.seed, 5);
+    assert.equal(summary.year, 2028);
+    assert.ok(Math.abs(summary.teu - (41e6 / 365) * 0.002) <= 0.02 * (41e6 / 365) * 0.002 + 1);
+    assert.ok(summary.events > 0 && summary.boxes > 0);
+  });
+
+  it('rejects bad flags with a clear message', async () => {
+    await assert.rejects(promisify(execFile)(process.execPath, ['bin/jiaozhou.js', 'simulate', '--sample', '2', '--url', t.url!, '--admin-key', ADMIN_KEY]), /--sample must be a fraction/);
+  });
+});
