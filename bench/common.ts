@@ -1,14 +1,12 @@
 // Shared pieces of the benchmarks: a platform on a fresh database, event generators, statistics.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import pg from 'pg';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/core/config.js';
 import { dropPgSchema } from '../src/core/db.js';
 import { startPlatform, type Platform } from '../src/platform.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../src/sim/embedded.js';
 import { checkDigit } from '../src/standards/index.js';
 
 export const BENCH_ADMIN_KEY = 'jz_bench_admin_key_0123456789abcdefghijklmnopqrst';
@@ -89,49 +87,14 @@ export function saveResult(name: string, result: object): void {
 
 export const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
-/**
- * `jiaozhou serve` in a process of its own on a fresh database (a temp dir, or a fresh schema of
- * DATABASE_URL), so that the load generator does not share the server's event loop.
- */
-export async function serverProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((r) => probe.close(r));
-  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'jiaozhou-bench-'));
-  const pgUrl = process.env.DATABASE_URL;
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
-  let databaseUrl = '';
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-    databaseUrl = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const root = new URL('..', import.meta.url).pathname;
-  // BENCH_NODE_ARGS passes flags to the server process, e.g. '--cpu-prof' to profile it.
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/jiaozhou.js', 'serve'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir, DATABASE_URL: databaseUrl, JIAOZHOU_DEMO: '0', JIAOZHOU_BOOTSTRAP_ADMIN_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try { if ((await fetch(`${url}/ready`)).ok) break; } catch { /* starting */ }
-    if (Date.now() > until) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      if (pgUrl) await dropPgSchema(pgUrl, schema);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** `jiaozhou serve` in a process of its own on a fresh database; BENCH_NODE_ARGS (e.g.
+ * '--cpu-prof') are passed to it. */
+export function serverProcess(): Promise<EmbeddedServer> {
+  return startEmbeddedServer({ nodeArgs: process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [] });
+}
+
+/** Seconds the server has spent in the database so far, from its `/metrics`. */
+export async function serverDbSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^jiaozhou_db_query_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }

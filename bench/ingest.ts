@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { benchEvent, BENCH_ADMIN_KEY, percentile, round, saveResult, serverProcess } from './common.js';
+import { benchEvent, percentile, round, saveResult, serverProcess } from './common.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '500' }, senders: { type: 'string', default: '2' } } });
 const EVENTS = Number(values.events);
@@ -71,7 +71,7 @@ async function fullPath(): Promise<{ eventsPerSecond: number; batchP50Ms: number
   const server = await serverProcess();
   try {
     const base = server.url;
-    const admin = { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' };
+    const admin = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
     const party = await (await fetch(`${base}/admin/parties`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Bench carrier', roles: ['carrier'] }) })).json() as { id: string };
     const { key } = await (await fetch(`${base}/admin/parties/${party.id}/api-keys`, { method: 'POST', headers: admin, body: '{}' })).json() as { key: string };
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };

@@ -137,6 +137,29 @@ describe('access policy', () => {
     assert.ok(!ids(await get(haulier, '/v2/events')).includes(bEvent.eventID));
   });
 
+  it('batch grants: all or nothing, the problem names the item; granting again changes nothing', async () => {
+    const batch = (p: TestParty, body: object[]) => t.inject({ method: 'POST', url: '/v1/grants/batch', headers: p.auth, payload: body });
+    const bad = await batch(carrierA, [
+      { granteePartyId: haulier.id, referenceType: 'TRD', referenceValue: 'TRD-A1' },
+      { granteePartyId: haulier.id, referenceType: 'BKG', referenceValue: 'BKG-B1' },
+    ]);
+    assert.equal(bad.statusCode, 403);
+    assert.match(bad.json().detail, /^\/body\/1:/);
+    const before = (await get(haulier, '/v1/grants')).json().received.length;
+    const ok = await batch(carrierA, [
+      { granteePartyId: haulier.id, referenceType: 'TRD', referenceValue: 'TRD-A1' },
+      { granteePartyId: haulier.id, referenceType: 'BKG', referenceValue: 'BKG-A2' },
+    ]);
+    assert.equal(ok.statusCode, 200);
+    assert.equal(ok.json().length, 2);
+    const again = await batch(carrierA, [{ granteePartyId: haulier.id, referenceType: 'BKG', referenceValue: 'BKG-A2' }]);
+    assert.equal(again.json()[0].id, ok.json()[1].id);
+    assert.equal((await get(haulier, '/v1/grants')).json().received.length, before + 2);
+    const invalidItem = await batch(carrierA, [{ granteePartyId: haulier.id, referenceType: 'BKG' }]);
+    assert.equal(invalidItem.statusCode, 400);
+    assert.equal(invalidItem.json().errors[0].pointer, '/body/0/referenceValue');
+  });
+
   it('Idempotency-Key: a retried grant creates one grant', async () => {
     const headers = { ...carrierA.auth, 'idempotency-key': 'grant-retry-1' };
     const body = { granteePartyId: customs.id, referenceType: 'BKG', referenceValue: 'BKG-A1' };

@@ -10,7 +10,7 @@ import type { AppContext, PlatformModule } from './context.js';
 import { TNT_API_VERSION } from './delivery.js';
 import { registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
 import { migrationsApplied, type MigrationSet } from './migrations.js';
-import { ping } from './db.js';
+import { dbMetrics, ping } from './db.js';
 import { coreRoutes } from './routes.js';
 
 export const PLATFORM_API_VERSION = '1.0.0';
@@ -58,13 +58,23 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
     }
   });
 
+  app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Counters in the Prometheus text format' } }, async (_request, reply) => {
+    const lines = [
+      '# HELP jiaozhou_db_queries_total Database statements executed.', '# TYPE jiaozhou_db_queries_total counter', `jiaozhou_db_queries_total ${dbMetrics.queries}`,
+      '# HELP jiaozhou_db_query_errors_total Database statements that failed.', '# TYPE jiaozhou_db_query_errors_total counter', `jiaozhou_db_query_errors_total ${dbMetrics.errors}`,
+      '# HELP jiaozhou_db_query_seconds_total Time spent executing database statements.', '# TYPE jiaozhou_db_query_seconds_total counter', `jiaozhou_db_query_seconds_total ${dbMetrics.seconds.toFixed(6)}`,
+      '# HELP jiaozhou_events_stored_total Events stored by this process.', '# TYPE jiaozhou_events_stored_total counter', `jiaozhou_events_stored_total ${ctx.events.stored}`,
+    ];
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+  });
+
   await coreRoutes(app, ctx);
   for (const m of modules) await m.register(app, ctx);
 
   const web = existsSync(ctx.config.webDir);
   if (web) await app.register(fastifyStatic, { root: ctx.config.webDir, prefix: '/', wildcard: false });
   // The web app routes on the client: unknown GETs outside the API get its index page.
-  const apiPrefixes = ['/v1/', '/v2/', '/admin/', '/docs', '/health', '/ready'];
+  const apiPrefixes = ['/v1/', '/v2/', '/admin/', '/docs', '/health', '/ready', '/metrics'];
   app.setNotFoundHandler((request, reply) => {
     if (web && request.method === 'GET' && !apiPrefixes.some((p) => request.url.startsWith(p))) return reply.sendFile('index.html');
     return sendProblem(reply, routeNotFound(request));

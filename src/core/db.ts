@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,6 +20,15 @@ export interface DbHandle {
   dialect: Dialect;
   close(): Promise<void>;
 }
+
+/** Time spent in the database, for `/metrics` and the benchmarks' "outside the database" share. */
+export const dbMetrics = { queries: 0, errors: 0, seconds: 0 };
+
+const logQueries = (event: LogEvent) => {
+  dbMetrics.queries++;
+  dbMetrics.seconds += event.queryDurationMillis / 1000;
+  if (event.level === 'error') dbMetrics.errors++;
+};
 
 export interface OpenDbOptions {
   databaseUrl?: string;
@@ -47,7 +56,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   sqlite.pragma('busy_timeout = 5000');
   // Indexes on random keys (eventID) touch pages all over the file: keep them in memory.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_MIB * 1024}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: logQueries });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -87,7 +96,7 @@ async function openPostgres(url: string, options: OpenDbOptions): Promise<DbHand
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: logQueries });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

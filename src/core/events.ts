@@ -63,6 +63,8 @@ const INSERT_CHUNK_ROWS = 500;
 const PG_EVENT_ORDER_LOCK = 4_402_1907;
 
 export class EventStore {
+  /** Events this process has stored (for `/metrics`). */
+  stored = 0;
   private readonly projections: Projection[] = [];
   private readonly listeners: CommitListener[] = [];
 
@@ -87,6 +89,7 @@ export class EventStore {
       }
       return this.appendInTx(tx, publisher, events);
     });
+    this.stored += created.length;
     if (created.length) for (const l of this.listeners) l(created);
     return results;
   }

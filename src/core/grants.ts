@@ -34,14 +34,24 @@ export interface NewGrant {
   expiresAt?: string;
 }
 
-export async function createGrant(tx: Executor, granter: Principal, input: NewGrant): Promise<Grant> {
-  if (input.granteePartyId === granter.partyId) throw invalid('/body/granteePartyId', 'notSelf', 'a party cannot grant to itself');
-  if (!(await getParty(tx, input.granteePartyId))) throw invalid('/body/granteePartyId', 'exists', `no party ${input.granteePartyId}`);
-  if (input.expiresAt && input.expiresAt <= nowIso()) throw invalid('/body/expiresAt', 'future', 'expiresAt must lie in the future');
+/**
+ * Grants a reference; `at` is the input's JSON pointer for errors. Granting again what is already
+ * granted and active (same grantee, reference and expiry) returns the existing grant.
+ */
+export async function createGrant(tx: Executor, granter: Principal, input: NewGrant, at = '/body'): Promise<Grant> {
+  if (input.granteePartyId === granter.partyId) throw invalid(`${at}/granteePartyId`, 'notSelf', 'a party cannot grant to itself');
+  if (!(await getParty(tx, input.granteePartyId))) throw invalid(`${at}/granteePartyId`, 'exists', `no party ${input.granteePartyId}`);
+  if (input.expiresAt && input.expiresAt <= nowIso()) throw invalid(`${at}/expiresAt`, 'future', 'expiresAt must lie in the future');
   const may = await canGrantSql(granter.partyId, input.referenceType, input.referenceValue).execute(tx);
   if (!may.rows.length) {
-    throw forbidden(`you may only grant a ${input.referenceType} reference you own or that your own events carry`);
+    throw forbidden(`${at}: you may only grant a ${input.referenceType} reference you own or that your own events carry`);
   }
+  const same = await tx.selectFrom('grants').selectAll()
+    .where('granter_party_id', '=', granter.partyId).where('grantee_party_id', '=', input.granteePartyId)
+    .where('ref_type', '=', input.referenceType).where('ref_value', '=', input.referenceValue)
+    .where('revoked_at', 'is', null).where('expires_at', input.expiresAt ? '=' : 'is', input.expiresAt ?? null)
+    .executeTakeFirst();
+  if (same) return toGrant(same);
   const row: GrantRow = {
     id: randomUUID(), granter_party_id: granter.partyId, grantee_party_id: input.granteePartyId,
     ref_type: input.referenceType, ref_value: input.referenceValue, expires_at: input.expiresAt ?? null,

@@ -1,7 +1,7 @@
 // HTTP routes of the core: sessions for the web app, the admin API (parties, users, API keys,
 // audit log, dead letters), and grants.
 import type { FastifyInstance } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { GRANT_REFERENCE_TYPES } from './access.js';
 import { audit, queryAudit } from './audit.js';
 import { requirePrincipal, requireRole, SESSION_COOKIE } from './auth.js';
@@ -14,6 +14,7 @@ import { idempotent } from './idempotency.js';
 import { validateDateTime } from '../standards/index.js';
 
 const Strict = { additionalProperties: false };
+const MAX_GRANTS_PER_BATCH = 1000;
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -148,25 +149,42 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   // ---- grants ------------------------------------------------------------------------------
+  const GrantBody = Type.Object({
+    granteePartyId: Type.String({ minLength: 1 }),
+    referenceType: Type.Union(GRANT_REFERENCE_TYPES.map((t) => Type.Literal(t))),
+    referenceValue: Type.String({ minLength: 1, maxLength: 100 }),
+    expiresAt: Type.Optional(Type.String({ description: 'ISO 8601 with offset; the grant lapses then' })),
+  }, Strict);
+  type GrantInput = Static<typeof GrantBody>;
+  const grantInput = (body: GrantInput, at: string) => {
+    if (body.expiresAt === undefined) return { ...body, expiresAt: undefined };
+    const v = validateDateTime(body.expiresAt);
+    if (!v.ok) throw invalid(`${at}/expiresAt`, v.rule, v.message);
+    return { ...body, expiresAt: v.value.utc };
+  };
+
   r.post('/v1/grants', {
+    schema: { tags: ['Access'], summary: 'Share a booking (BKG), transport document (TRD) or container (EQ) with another party', body: GrantBody },
+  }, async (request, reply) => {
+    const p = requirePrincipal(request);
+    const input = grantInput(request.body, '/body');
+    const res = await idempotent(db, request, p, async (tx) => ({ status: 201, body: await createGrant(tx, p, input) }));
+    return reply.code(res.status).send(res.body);
+  });
+
+  r.post('/v1/grants/batch', {
     schema: {
-      tags: ['Access'], summary: 'Share a booking (BKG), transport document (TRD) or container (EQ) with another party',
-      body: Type.Object({
-        granteePartyId: Type.String({ minLength: 1 }),
-        referenceType: Type.Union(GRANT_REFERENCE_TYPES.map((t) => Type.Literal(t))),
-        referenceValue: Type.String({ minLength: 1, maxLength: 100 }),
-        expiresAt: Type.Optional(Type.String()),
-      }, Strict),
+      tags: ['Access'], summary: `Up to ${MAX_GRANTS_PER_BATCH} grants in one transaction: all are made, or none (the problem names the item)`,
+      body: Type.Array(GrantBody, { minItems: 1, maxItems: MAX_GRANTS_PER_BATCH }),
     },
   }, async (request, reply) => {
     const p = requirePrincipal(request);
-    let expiresAt: string | undefined;
-    if (request.body.expiresAt !== undefined) {
-      const v = validateDateTime(request.body.expiresAt);
-      if (!v.ok) throw invalid('/body/expiresAt', v.rule, v.message);
-      expiresAt = v.value.utc;
-    }
-    const res = await idempotent(db, request, p, async (tx) => ({ status: 201, body: await createGrant(tx, p, { ...request.body, expiresAt }) }));
+    const inputs = request.body.map((item, i) => grantInput(item, `/body/${i}`));
+    const res = await idempotent(db, request, p, async (tx) => {
+      const grants = [];
+      for (const [i, input] of inputs.entries()) grants.push(await createGrant(tx, p, input, `/body/${i}`));
+      return { status: 200, body: grants };
+    });
     return reply.code(res.status).send(res.body);
   });
 

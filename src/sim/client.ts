@@ -64,11 +64,9 @@ export class PlatformClient {
     return { rejected: rejected.length, firstProblem: rejected[0]?.problem };
   }
 
-  async grant(apiKey: string, granteePartyId: string, referenceType: string, referenceValue: string): Promise<void> {
-    const res = await this.request('/v1/grants', {
-      method: 'POST', key: apiKey, body: { granteePartyId, referenceType, referenceValue },
-      headers: { 'idempotency-key': `sim-grant-${granteePartyId}-${referenceType}-${referenceValue}` },
-    });
-    if (res.status !== 201) throw new Error(`granting ${referenceValue}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  /** Grants in one transaction; granting again what is granted changes nothing. */
+  async grant(apiKey: string, grants: { granteePartyId: string; referenceType: string; referenceValue: string }[]): Promise<void> {
+    const res = await this.request('/v1/grants/batch', { method: 'POST', key: apiKey, body: grants });
+    if (res.status !== 200) throw new Error(`granting: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   }
 }

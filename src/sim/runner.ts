@@ -5,7 +5,7 @@ import { PortSimulation, type SimAction } from './port.js';
 
 const DAY_MS = 24 * 3600_000;
 const EVENTS_PER_REQUEST = 500;
-const ACTIONS_PER_ROUND = 5000;
+const ACTIONS_PER_ROUND = 20_000;
 const PARALLEL_REQUESTS = 4;
 
 /** Actions ordered by time: a binary min-heap. */
@@ -109,10 +109,19 @@ export class Publisher {
         }
       }
     });
-    await inParallel(grants, PARALLEL_REQUESTS * 2, async (g) => {
-      if (g.kind !== 'grant') return;
-      await this.client.grant(this.parties[g.party].apiKey, this.parties[g.grantee].id, g.referenceType, g.referenceValue);
-      this.published.grants++;
+    const grantsByParty = new Map<string, { granteePartyId: string; referenceType: string; referenceValue: string }[]>();
+    for (const g of grants) {
+      if (g.kind !== 'grant') continue;
+      const list = grantsByParty.get(g.party) ?? [];
+      list.push({ granteePartyId: this.parties[g.grantee].id, referenceType: g.referenceType, referenceValue: g.referenceValue });
+      grantsByParty.set(g.party, list);
+    }
+    await inParallel([...grantsByParty], PARALLEL_REQUESTS, async ([party, list]) => {
+      for (let i = 0; i < list.length; i += EVENTS_PER_REQUEST) {
+        const part = list.slice(i, i + EVENTS_PER_REQUEST);
+        await this.client.grant(this.parties[party].apiKey, part);
+        this.published.grants += part.length;
+      }
     });
   }
 }
