@@ -82,6 +82,15 @@ describe('access policy', () => {
     assert.deepEqual(ids(await get(carrierB, '/v2/events')), [bEvent.eventID, bGateByTerminal.eventID].sort());
   });
 
+  it('recent containers list only boxes the party may see', async () => {
+    const boxes = async (p: TestParty) => (await get(p, '/v1/containers?limit=10')).json().map((c: { equipmentReference: string }) => c.equipmentReference);
+    assert.deepEqual(await boxes(carrierB), [otherBox]);
+    assert.deepEqual(await boxes(forwarder), [box]);
+    assert.deepEqual((await boxes(customs)).sort(), [box, otherBox].sort());
+    assert.equal((await get(carrierB, '/v1/containers?limit=0')).statusCode, 400);
+    assert.equal((await t.inject({ method: 'GET', url: '/v1/containers' })).statusCode, 401);
+  });
+
   it('a party with no rights sees nothing', async () => {
     assert.deepEqual(ids(await get(haulier, '/v2/events')), []);
     assert.equal((await get(haulier, `/v1/containers/${box}`)).statusCode, 404);

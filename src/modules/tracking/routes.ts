@@ -9,7 +9,8 @@ import { audit } from '../../core/audit.js';
 import type { AppContext } from '../../core/context.js';
 import { listDeadLetters, replayDeadLetters } from '../../core/delivery.js';
 import { invalid, notFound, problem, sendProblem } from '../../core/errors.js';
-import { containerTimeline, getEvent, queryEvents, type EventFilter, type StoredEvent } from '../../core/events.js';
+import { eventVisibleTo } from '../../core/access.js';
+import { containerTimeline, fromRow, getEvent, queryEvents, type EventFilter, type StoredEvent } from '../../core/events.js';
 import { idempotent } from '../../core/idempotency.js';
 import { nowIso } from '../../core/time.js';
 import { validateContainerNumber } from '../../standards/index.js';
@@ -139,6 +140,23 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   // ---- convenience reads for the web app -------------------------------------------------
 
+  r.get('/v1/containers', {
+    schema: {
+      tags: ['Tracking'], summary: 'Containers with the latest activity this party may see (newest first)',
+      querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const viewer = requirePrincipal(request);
+    const limit = Number(request.query.limit ?? 20);
+    if (limit < 1 || limit > 200) throw invalid('/query/limit', 'range', 'limit must be from 1 to 200');
+    const events = await latestEquipmentEvents(ctx, viewer, limit);
+    await auditAuthorityRead(ctx, viewer, request, events);
+    return events.map((e) => ({
+      equipmentReference: e.equipmentReference, equipmentEventTypeCode: e.equipmentEventTypeCode, eventDateTime: e.eventDateTime,
+      UNLocationCode: e.UNLocationCode, eventClassifierCode: e.eventClassifierCode,
+    }));
+  });
+
   r.get('/v1/containers/:equipmentReference', {
     schema: { tags: ['Tracking'], summary: 'A container’s timeline and current status, as this party may see them', params: Type.Object({ equipmentReference: Type.String() }) },
   }, async (request) => {
@@ -183,6 +201,25 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
   });
 
   await subscriptionRoutes(app, ctx);
+}
+
+/** How far back in the global order "recent containers" looks. */
+const RECENT_SCAN_EVENTS = 20_000;
+
+/** The newest visible equipment event of each of the most recently active boxes. */
+async function latestEquipmentEvents(ctx: AppContext, viewer: Principal, limit: number): Promise<StoredEvent[]> {
+  const top = await ctx.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+  const from = Number(top?.max ?? 0) - RECENT_SCAN_EVENTS;
+  const rows = await ctx.db.selectFrom('events').selectAll()
+    .where('seq', '>', from).where('event_type', '=', 'EQUIPMENT').where(eventVisibleTo(viewer))
+    .orderBy('seq', 'desc').limit(limit * 20).execute();
+  const seen = new Map<string, StoredEvent>();
+  for (const row of rows) {
+    const e = fromRow(row);
+    if (!seen.has(e.equipmentReference!)) seen.set(e.equipmentReference!, e);
+    if (seen.size === limit) break;
+  }
+  return [...seen.values()];
 }
 
 /** The latest actual equipment event; estimates and plans do not move a box. */
