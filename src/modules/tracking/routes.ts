@@ -241,7 +241,8 @@ function presentTimelineEvent(e: StoredEvent) {
 
 // ---- DCSA event subscriptions -------------------------------------------------------------
 
-const SUBSCRIPTION_FIELDS = ['subscriptionID', 'callbackUrl', 'secret', 'carrierVoyageNumber', 'bookingReference', 'transportDocumentID', 'scheduleID'];
+// Deprecated DCSA aliases (bookingReference, transportDocumentID, …) are rejected as unknown, not ignored.
+const SUBSCRIPTION_FIELDS = ['subscriptionID', 'callbackUrl', 'secret'];
 
 function parseCallbackUrl(value: unknown): string {
   if (typeof value !== 'string') throw invalid('/body/callbackUrl', 'required', 'callbackUrl is required');
@@ -276,11 +277,8 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('/body', 'type', 'body must be a JSON object');
     return body as Record<string, unknown>;
   };
-  const filtersOf = (body: Record<string, unknown>) => {
-    const { subscriptionID, callbackUrl, secret, ...rest } = body;
-    void subscriptionID; void callbackUrl; void secret;
-    return parseEventFilter(rest, '/body', SUBSCRIPTION_FIELDS);
-  };
+  // The body holds the callback, the secret and the filters; the filter parser skips the former.
+  const filtersOf = (body: Record<string, unknown>) => parseEventFilter(body, '/body', SUBSCRIPTION_FIELDS);
   const anyBody = Type.Object({}, { additionalProperties: true });
 
   r.get('/v2/event-subscriptions', { schema: { tags, summary: 'Your subscriptions', response: { 200: Type.Array(SubscriptionSchema) } } }, async (request) => {
