@@ -62,7 +62,8 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
     const lines = [
       '# HELP jiaozhou_db_queries_total Database statements executed.', '# TYPE jiaozhou_db_queries_total counter', `jiaozhou_db_queries_total ${dbMetrics.queries}`,
       '# HELP jiaozhou_db_query_errors_total Database statements that failed.', '# TYPE jiaozhou_db_query_errors_total counter', `jiaozhou_db_query_errors_total ${dbMetrics.errors}`,
-      '# HELP jiaozhou_db_query_seconds_total Time spent executing database statements.', '# TYPE jiaozhou_db_query_seconds_total counter', `jiaozhou_db_query_seconds_total ${dbMetrics.seconds.toFixed(6)}`,
+      '# HELP jiaozhou_db_query_seconds_total Time spent executing database statements, summed.', '# TYPE jiaozhou_db_query_seconds_total counter', `jiaozhou_db_query_seconds_total ${dbMetrics.seconds.toFixed(6)}`,
+      '# HELP jiaozhou_db_busy_seconds_total Wall time with at least one database statement running.', '# TYPE jiaozhou_db_busy_seconds_total counter', `jiaozhou_db_busy_seconds_total ${dbMetrics.busySeconds.toFixed(6)}`,
       '# HELP jiaozhou_events_stored_total Events stored by this process.', '# TYPE jiaozhou_events_stored_total counter', `jiaozhou_events_stored_total ${ctx.events.stored}`,
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
