@@ -39,8 +39,10 @@ export async function startEmbeddedServer(options: { nodeArgs?: string[] } = {})
     await c.end();
     databaseUrl = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   }
-  const bin = fileURLToPath(new URL('../../bin/jiaozhou.js', import.meta.url));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
+  // Run the same code as the caller: the TypeScript sources under tsx, or the compiled CLI.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const cli = fileURLToPath(new URL(fromSource ? '../cli.ts' : '../cli.js', import.meta.url));
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(fromSource ? ['--import', 'tsx'] : []), cli, 'serve'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: databaseUrl, JIAOZHOU_DEMO: '0', JIAOZHOU_BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
