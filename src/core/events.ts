@@ -60,7 +60,8 @@ export type CommitListener = (created: StoredEvent[]) => void;
 // Multi-row inserts keep a batch of 500 to a handful of statements; chunks stay below the
 // bound-parameter limits of SQLite (32766) and PostgreSQL (65535).
 const INSERT_CHUNK_ROWS = 500;
-const PG_EVENT_ORDER_LOCK = 4_402_1907;
+// Any constant key; it only has to be the same for every writer of the events table.
+const PG_EVENT_ORDER_LOCK = 44_021_907;
 
 export class EventStore {
   /** Events this process has stored (for `/metrics`). */
