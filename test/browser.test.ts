@@ -17,6 +17,8 @@ const LIVE_TIMEOUT_MS = 10_000;
 const USERNAME = 'forwarder.user';
 const PASSWORD = 'correct-horse-battery';
 const BOX = containerNumber('MSCU', 424242);
+/** A box of the carrier's that the forwarder is not granted: never in the forwarder's lists. */
+const UNSHARED_BOX = containerNumber('MSCU', 515151);
 const BOOKING = 'BKG2611042';
 const BL = 'COSU6342424240';
 
@@ -61,6 +63,7 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
       equipmentEvent({ equipmentReference: BOX, code: 'GTIN', bookings: [BOOKING], at: gateInAt }),
       equipmentEvent({ equipmentReference: BOX, code: 'LOAD', bookings: [BOOKING], transportDocuments: [BL], at: loadAt }),
       shipmentEvent(BOOKING, 'BKG', 'CONF'),
+      equipmentEvent({ equipmentReference: UNSHARED_BOX, code: 'GTIN', bookings: ['BKG-NOT-SHARED'], at: qingdaoTime(2) }),
     ];
     const published = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: events });
     assert.equal(published.statusCode, 200, published.body);
@@ -100,6 +103,7 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
     try {
       await page.goto(`${base}/`);
       await visible(page, 'Log in with the user account of your organisation.');
+      await visible(page, 'Running the demo? The demo users and their password are printed in the server console');
 
       // A wrong password is refused with a translated message.
       await page.getByLabel('Username').fill(USERNAME);
@@ -112,6 +116,26 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
       await visible(page, 'Qingdao Ocean Forwarding');
       await visible(page, 'Freight forwarder');
       await visible(page, 'API documentation');
+
+      // Before any search: the containers with recent activity that this party may see; a click opens the timeline.
+      const recent = page.getByTestId('recent-containers');
+      await recent.getByText('Recent containers').waitFor();
+      const recentRow = recent.locator('tbody tr[data-row-key]').filter({ hasText: BOX });
+      await recentRow.getByText('Loaded', { exact: true }).waitFor();
+      await recentRow.getByText(shownInUtc(loadAt)).waitFor(); // the viewer's time (UTC here)
+      await recentRow.getByText('CNTAO').waitFor();
+      assert.equal(await recent.locator('tbody tr[data-row-key]').count(), 1, 'only the container shared with the forwarder');
+      assert.equal(await recent.getByText(UNSHARED_BOX).count(), 0);
+      await recentRow.click();
+      await page.waitForURL(new RegExp(`q=${BOX}&by=container$`));
+      await page.getByTestId('container-view').getByText('Gate in', { exact: true }).waitFor();
+      assert.equal(await page.getByTestId('container-view').getByTestId('timeline-event').count(), 3);
+      // With a result shown the list is secondary: a collapsed panel under it.
+      await recent.getByText('Recent containers').waitFor();
+      assert.equal(await recent.locator('tbody tr[data-row-key]').filter({ visible: true }).count(), 0);
+      await page.goBack();
+      await page.waitForURL(/\/tracking$/);
+      await recent.locator('tbody tr[data-row-key]').filter({ hasText: BOX }).waitFor();
 
       await page.getByPlaceholder('Container number, booking reference or B/L number').fill(BOX.toLowerCase());
       await page.keyboard.press('Enter');
@@ -159,8 +183,12 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
     try {
       await page.goto(`${base}/tracking`);
       await visible(page, '请使用贵机构的用户账号登录。');
+      await visible(page, '正在运行演示环境？');
       await logIn(page, { username: '用户名', password: '密码', submit: /^登\s*录$/ });
       await visible(page, '集装箱跟踪');
+      const recent = page.getByTestId('recent-containers');
+      await recent.getByText('最近动态的集装箱').waitFor();
+      await recent.locator('tbody tr[data-row-key]').filter({ hasText: BOX }).waitFor();
 
       // Unknown reference: nothing visible (404), said in Chinese.
       await page.getByPlaceholder('箱号、订舱号或提单号').fill('NO-SUCH-REF');

@@ -102,6 +102,16 @@ export interface ShipmentContainers {
   containers: { equipmentReference: string; status: ContainerStatus | null }[];
 }
 
+/** The newest visible equipment event of a recently active container (`GET /v1/containers`). */
+export interface RecentContainer {
+  equipmentReference: string;
+  equipmentEventTypeCode: string;
+  /** UTC, ISO 8601. */
+  eventDateTime: string;
+  UNLocationCode: string | null;
+  eventClassifierCode: 'ACT' | 'PLN' | 'EST' | string;
+}
+
 let onUnauthenticated: (() => void) | undefined;
 
 /** Called when an API call answers 401 although the user was logged in (the session expired). */
@@ -139,6 +149,8 @@ export const api = {
   session: () => call<Session>('GET', '/v1/session', undefined, { quiet401: true }),
   login: (username: string, password: string) => call<Session>('POST', '/v1/session', { username, password }, { quiet401: true }),
   logout: () => call<void>('DELETE', '/v1/session', undefined, { quiet401: true }),
+  /** The containers with the latest activity this party may see, newest first. */
+  recentContainers: (limit = 20) => call<RecentContainer[]>('GET', `/v1/containers?limit=${limit}`),
   container: (equipmentReference: string) => call<ContainerTimeline>('GET', `/v1/containers/${seg(equipmentReference)}`),
   shipment: (type: ReferenceType, reference: string) =>
     call<ShipmentContainers>('GET', type === 'BKG' ? `/v1/bookings/${seg(reference)}/containers` : `/v1/transport-documents/${seg(reference)}/containers`),

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Flex, Form, Input, Layout, Typography } from 'antd';
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { InfoCircleOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Session } from '../../api';
 import { errorMessage } from '../../components/errors';
@@ -57,6 +57,9 @@ export function LoginPage({ onLogin, notice }: { onLogin: (session: Session) => 
             </Form.Item>
             <Button type="primary" htmlType="submit" block size="large" loading={busy}>{t('login.submit')}</Button>
           </Form>
+          <Typography.Paragraph type="secondary" style={{ margin: '16px 0 0', fontSize: 12 }} data-testid="demo-hint">
+            <InfoCircleOutlined style={{ marginInlineEnd: 6 }} />{t('login.demoHint')}
+          </Typography.Paragraph>
         </Card>
         <Typography.Text type="secondary" style={{ marginTop: 16, fontSize: 12 }}>
           {t('login.apiHint')} <a href="/docs" target="_blank" rel="noreferrer">{t('nav.apiDocs')}</a>

@@ -1,19 +1,26 @@
 // Container tracking: one search box for a container number, a booking or a B/L. The search is
 // in the URL (/tracking?q=…&by=…&box=…), so results can be linked, reloaded and navigated back.
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Empty, Flex, Input, Segmented, Space, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Input, Segmented, Space, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type ShipmentContainers } from '../../api';
 import { navigate, useLocation } from '../../router';
 import { ContainerView } from './ContainerView';
 import { isSearchMode, planSearch, SEARCH_MODES, type SearchMode } from './model';
+import { RecentContainers } from './RecentContainers';
 import { SearchProblem } from './SearchProblem';
 import { ShipmentView } from './ShipmentView';
 
 const PATH = '/tracking';
 const searchUrl = (q: string, by: SearchMode, box?: string) =>
   `${PATH}?${new URLSearchParams({ q, by, ...(box ? { box } : {}) })}`;
+/** A container's timeline: the same as searching its number. */
+const containerUrl = (equipmentReference: string) => searchUrl(equipmentReference, 'container');
+const openContainer = (equipmentReference: string) => {
+  navigate(containerUrl(equipmentReference));
+  window.scrollTo({ top: 0, behavior: 'smooth' });
+};
 
 export default function TrackingPage() {
   const { t } = useTranslation();
@@ -22,6 +29,8 @@ export default function TrackingPage() {
   const byParam = params.get('by');
   const by: SearchMode = isSearchMode(byParam) ? byParam : 'auto';
   const box = params.get('box') ?? undefined;
+  const plan = useMemo(() => (q ? planSearch(q, by) : undefined), [q, by]);
+  const shownBox = plan?.kind === 'container' ? plan.equipmentReference : box;
 
   const [input, setInput] = useState(q);
   const [mode, setMode] = useState<SearchMode>(by);
@@ -64,17 +73,11 @@ export default function TrackingPage() {
             <Button size="large" type="primary" onClick={search}>{t('tracking.search')}</Button>
           </Space.Compact>
         </Flex>
+        {!q && <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0', maxWidth: 760, fontSize: 13 }}>{t('tracking.emptyHint')}</Typography.Paragraph>}
       </Card>
-      {q ? <SearchResult key={`${q}|${by}|${again}`} query={q} mode={by} box={box} /> : (
-        <Card>
-          <Empty description={
-            <Flex vertical gap={4} style={{ maxWidth: 560, margin: '0 auto' }}>
-              <Typography.Text strong>{t('tracking.emptyTitle')}</Typography.Text>
-              <Typography.Text type="secondary">{t('tracking.emptyHint')}</Typography.Text>
-            </Flex>
-          } />
-        </Card>
-      )}
+      {q && <SearchResult key={`${q}|${by}|${again}`} query={q} mode={by} box={box} />}
+      {/* Always at this place in the tree, so the list survives opening a container from it. */}
+      <RecentContainers secondary={!!q} selected={shownBox} hrefOf={containerUrl} onOpen={openContainer} />
     </Flex>
   );
 }
