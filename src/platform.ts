@@ -9,9 +9,10 @@ import { EventStore } from './core/events.js';
 import { createApiKey, createParty, hasAdminParty, sha256 } from './core/identity.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { LiveStream } from './core/stream.js';
+import { portcallModule } from './modules/portcall/index.js';
 import { trackingModule } from './modules/tracking/index.js';
 
-export const MODULES: PlatformModule[] = [trackingModule];
+export const MODULES: PlatformModule[] = [trackingModule, portcallModule];
 
 export interface Platform {
   app: FastifyInstance;

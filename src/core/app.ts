@@ -75,7 +75,7 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   const web = existsSync(ctx.config.webDir);
   if (web) await app.register(fastifyStatic, { root: ctx.config.webDir, prefix: '/', wildcard: false });
   // The web app routes on the client: unknown GETs outside the API get its index page.
-  const apiPrefixes = ['/v1/', '/v2/', '/admin/', '/docs', '/health', '/ready', '/metrics'];
+  const apiPrefixes = ['/v1/', '/v2/', '/port-call/', '/admin/', '/docs', '/health', '/ready', '/metrics'];
   app.setNotFoundHandler((request, reply) => {
     if (web && request.method === 'GET' && !apiPrefixes.some((p) => request.url.startsWith(p))) return reply.sendFile('index.html');
     return sendProblem(reply, routeNotFound(request));

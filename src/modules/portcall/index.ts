@@ -1,0 +1,23 @@
+// Port calls: reference data of the port, vessels' calls at its terminals, the DCSA Port Call 2.0
+// timestamp exchange between carrier and terminal, and the port's efficiency KPIs.
+// This file is the module's only public face.
+import type { PlatformModule } from '../../core/context.js';
+import { eventRoutes } from './eventRoutes.js';
+import { referenceRoutes } from './referenceRoutes.js';
+import { callRoutes } from './routes.js';
+import { portcallMigrations } from './schema.js';
+
+export { computeKpis, groupKpis, type KpiCall } from './kpis.js';
+export { validatePortCallEvent } from './model.js';
+export { terminalCallsInWindow, type PlanningCall } from './store.js';
+export { pc as portcallDb } from './schema.js';
+
+export const portcallModule: PlatformModule = {
+  name: 'portcall',
+  migrations: portcallMigrations,
+  async register(app, ctx) {
+    await referenceRoutes(app, ctx);
+    await callRoutes(app, ctx);
+    await eventRoutes(app, ctx);
+  },
+};

@@ -1,0 +1,143 @@
+// Receiving DCSA Port Call events (POST /port-call/v2/events): each item is judged on its own, in
+// the order sent, inside one transaction with the batch's audit record; a rejected item writes
+// nothing. Idempotent on eventID like the tracking event store: the same content again is a
+// duplicate, other content under a known eventID a conflict.
+import { sql } from 'kysely';
+import type { Principal } from '../../core/auth.js';
+import { audit } from '../../core/audit.js';
+import type { Dialect } from '../../core/db.js';
+import { problem, type FieldError, type Problem, type ProblemKind } from '../../core/errors.js';
+import type { NewEvent } from '../../core/events.js';
+import { sidesOf } from './access.js';
+import { definitionById } from './definitions.js';
+import { validatePortCallEvent, type CallField, type PortCallEvent } from './model.js';
+import { checkActualOrder, factOf, project, type TimestampFact } from './projection.js';
+import { MOVES_SENDERS, roleExplanation, senderSides } from './roles.js';
+import { core, type PcDb, type PcTx, type PortCallRow } from './schema.js';
+import { feedsSpine, spineEvent } from './spine.js';
+import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByEventId, toFact, type Call, type StoredTimestamp } from './store.js';
+
+export const MAX_EVENTS_PER_REQUEST = 500;
+// Port call writers take turns on PostgreSQL, so the order rules of actuals see every earlier
+// commit and two retries of one eventID cannot both insert. (SQLite has one writer anyway.)
+const PG_PORTCALL_LOCK = 4_402_1908;
+
+export interface ItemResult {
+  eventID: string | null;
+  result: 'created' | 'duplicate' | 'rejected';
+  portCallID?: string;
+  timestampDefinition?: string;
+  problem?: Problem;
+}
+
+interface CallState { call: Call; facts: TimestampFact[]; changed: boolean }
+
+class Rejection {
+  constructor(readonly kind: ProblemKind, readonly errors: FieldError[]) {}
+}
+const reject = (kind: ProblemKind, pointer: string, rule: string, detail: string) => new Rejection(kind, [{ pointer, rule, detail }]);
+
+const CALL_COLUMN: Record<CallField, keyof PortCallRow> = {
+  UNLocationCode: 'un_location_code', vesselIMONumber: 'vessel_imo_number', carrierServiceCode: 'carrier_service_code',
+  importVoyageNumber: 'import_voyage_number', exportVoyageNumber: 'export_voyage_number',
+};
+
+/**
+ * Validates and stores the events of one request. Returns a result per item, in order, and the
+ * Track & Trace events of the spine, to be appended after commit.
+ */
+export async function publishEvents(db: PcDb, dialect: Dialect, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
+  const checked = items.map((raw, i) => validatePortCallEvent(raw, at(i), now));
+  return db.transaction().execute(async (tx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_PORTCALL_LOCK})`.execute(tx);
+    const calls = new Map<string, CallState>();
+    const spine: NewEvent[] = [];
+    const results: ItemResult[] = [];
+    for (const [i, c] of checked.entries()) {
+      const raw = items[i] as { eventID?: unknown } | null;
+      const eventID = typeof raw?.eventID === 'string' ? raw.eventID : null;
+      const outcome = c.ok ? await accept(tx, who, c.event, at(i), now, calls, spine) : new Rejection('validation', c.errors);
+      if (outcome instanceof Rejection) {
+        const first = outcome.errors[0];
+        results.push({ eventID, result: 'rejected', problem: problem(outcome.kind, `${first.pointer}: ${first.detail}`, outcome.errors) });
+      } else results.push({ eventID, ...outcome });
+    }
+    for (const state of calls.values()) {
+      if (!state.changed) continue;
+      await tx.updateTable('pc_port_calls').set({ ...project(state.facts), updated_at: now.toISOString() }).where('id', '=', state.call.id).execute();
+    }
+    const created = results.filter((r) => r.result === 'created');
+    if (created.length) {
+      await audit(core(tx), who, {
+        action: 'portcall.events.publish',
+        detail: { created: created.length, duplicates: results.filter((r) => r.result === 'duplicate').length, rejected: results.filter((r) => r.result === 'rejected').length, portCallIds: [...new Set(created.map((r) => r.portCallID))] },
+      });
+    }
+    return { results, spine };
+  });
+}
+
+async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, now: Date, calls: Map<string, CallState>, spine: NewEvent[]): Promise<Omit<ItemResult, 'eventID'> | Rejection> {
+  if (!who.roles.includes('carrier') && !who.roles.includes('terminal')) {
+    return reject('forbidden', `${at}/terminalCall`, 'portcall.senderRole', 'port call events are sent by the carrier or the terminal of the call');
+  }
+  // 1. The call, among the sender's own: another party's call is "not found", never a hint.
+  const namePointer = `${at}/terminalCall/${e.call.id !== null ? 'terminalCallID' : 'terminalCallReference'}`;
+  const found = await callsOfSender(tx, who.partyId, e.call);
+  if (!found.length) return reject('not-found', namePointer, 'portcall.unknownCall', 'no port call of yours has this identifier');
+  if (found.length > 1) return reject('conflict', namePointer, 'portcall.ambiguousReference', 'several of your port calls have this reference; name the call by terminalCall.terminalCallID');
+  const call = found[0];
+  if (e.call.id !== null && e.call.reference !== null && e.call.reference !== call.terminal_call_reference) {
+    return reject('validation', `${at}/terminalCall/terminalCallReference`, 'portcall.callMismatch', `port call ${call.id} has the reference ${call.terminal_call_reference}`);
+  }
+  const mismatches = e.claims.filter((cl) => cl.value !== call[CALL_COLUMN[cl.field]])
+    .map((cl) => ({ pointer: cl.pointer, rule: 'portcall.callMismatch', detail: `the port call has ${cl.field} ${String(call[CALL_COLUMN[cl.field]])}` }));
+  if (mismatches.length) return new Rejection('validation', mismatches);
+
+  // 2. The sender's side of the call may send this timestamp (roles.ts).
+  const definition = definitionById(e.definition);
+  const allowed = definition ? senderSides(definition) : MOVES_SENDERS;
+  if (!sidesOf(who.partyId, call).some((s) => allowed.includes(s))) {
+    return reject('forbidden', `${at}/timestamp/classifierCode`, 'portcall.senderRole', roleExplanation(definition!));
+  }
+
+  // 3. Idempotency on eventID.
+  const state = calls.get(call.id) ?? { call, facts: (await callTimestamps(tx, call.id)).map(toFact), changed: false };
+  calls.set(call.id, state);
+  const existing = await timestampByEventId(tx, e.eventId);
+  if (existing) return repeat(tx, existing, e, at, spine);
+
+  // 4. Rules on the call's history.
+  if (e.replyToEventId !== null && !state.facts.some((f) => f.eventId.toLowerCase() === e.replyToEventId!.toLowerCase())) {
+    return reject('validation', `${at}/replyToEventID`, 'portcall.replyToUnknown', 'replyToEventID must name an earlier event of the same port call');
+  }
+  const order = checkActualOrder(state.facts, e, at);
+  if (order) return new Rejection('validation', [order]);
+
+  const row: Omit<StoredTimestamp, 'seq'> = {
+    event_id: e.eventId, port_call_id: call.id, sender_party_id: who.partyId, definition: e.definition, service_type_code: e.service,
+    event_type_code: e.eventType, classifier_code: e.classifier, phase_type_code: e.phase, service_date_time: e.serviceDateTime,
+    event_date_time: e.eventDateTime, reply_to_event_id: e.replyToEventId, is_omitted: e.isOmitted === null ? null : Number(e.isOmitted),
+    moves_total: e.movesTotal, content_hash: e.contentHash, body: e.body, received_at: now.toISOString(),
+  };
+  if (!(await insertTimestamp(tx, row))) return repeat(tx, (await timestampByEventId(tx, e.eventId))!, e, at, spine);
+  state.facts.push(factOf(e));
+  state.changed = true;
+  await addToSpine(tx, call, { ...row, seq: 0 }, spine);
+  return { result: 'created', portCallID: call.id, timestampDefinition: e.definition };
+}
+
+/** An eventID seen before: a duplicate when the content is the same (the spine is fed again), else a conflict. */
+async function repeat(tx: PcTx, existing: StoredTimestamp, e: PortCallEvent, at: string, spine: NewEvent[]) {
+  if (existing.content_hash !== e.contentHash) return reject('conflict', `${at}/eventID`, 'portcall.eventIdConflict', `eventID ${e.eventId} was already received with other content`);
+  const call = (await tx.selectFrom('pc_port_calls').selectAll().where('id', '=', existing.port_call_id).executeTakeFirst())!;
+  await addToSpine(tx, call, existing, spine);
+  return { result: 'duplicate' as const, portCallID: existing.port_call_id, timestampDefinition: existing.definition };
+}
+
+async function addToSpine(tx: PcTx, call: Call, ts: StoredTimestamp, spine: NewEvent[]) {
+  if (!feedsSpine(ts.definition)) return;
+  const vessel = await getVessel(tx, call.vessel_imo_number);
+  const event = spineEvent(call, ts, vessel?.name ?? null);
+  if (event) spine.push(event);
+}
