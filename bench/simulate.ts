@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { PlatformClient } from '../src/sim/client.js';
 import { replay } from '../src/sim/runner.js';
-import { ALL_PARTIES, annualTeuForYear } from '../src/sim/world.js';
+import { ALL_PARTIES, annualTeuForYear, buildServices } from '../src/sim/world.js';
 import { round, saveResult, serverDbSeconds, serverProcess } from './common.js';
 
 const { values } = parseArgs({ options: { days: { type: 'string', default: '1' }, scaling: { type: 'string', default: '' }, sample: { type: 'string', default: '1' }, year: { type: 'string', default: '2035' } } });
@@ -20,6 +20,7 @@ async function once(days: number) {
   try {
     const client = new PlatformClient(server.url, server.adminKey);
     const parties = await client.createParties(ALL_PARTIES);
+    await client.registerPort(buildServices(1), parties);
     const db0 = await serverDbSeconds(server.url);
     const startMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - (days + 2) * DAY_MS;
     const r = await replay(client, parties, { seed: 1, annualTeu: annualTeuForYear(Number(values.year)), sample: Number(values.sample), days, startMs,

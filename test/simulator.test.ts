@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PlatformClient } from '../src/sim/client.js';
 import { replay } from '../src/sim/runner.js';
-import { ALL_PARTIES, annualTeuForYear } from '../src/sim/world.js';
+import { ALL_PARTIES, annualTeuForYear, buildServices } from '../src/sim/world.js';
 import { ADMIN_KEY, testPlatform, type TestPlatform } from './helpers.js';
 
 const DAY_MS = 86_400_000;
@@ -18,6 +18,7 @@ describe('simulated port through the API', () => {
   it('publishes a port day that the platform accepts whole, and a replay adds nothing', async () => {
     const client = new PlatformClient(t.url!, ADMIN_KEY);
     const parties = await client.createParties(ALL_PARTIES, 'demo-password-1');
+    await client.registerPort(buildServices(3), parties);
     const startMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 4 * DAY_MS;
     const options = { seed: 3, annualTeu: annualTeuForYear(2024), sample: 0.004, days: 1, startMs };
     const first = await replay(client, parties, options);
@@ -25,8 +26,10 @@ describe('simulated port through the API', () => {
     assert.ok(Math.abs(first.teu - (30.87e6 / 365) * 0.004) < 0.02 * (30.87e6 / 365) * 0.004);
 
     const customs = { authorization: `Bearer ${parties.customs.apiKey}` };
+    // The simulator publishes equipment and shipment events; vessel arrivals and departures come
+    // onto the tracking spine from the port call timestamps.
     const countAll = async () => {
-      let url: string | undefined = '/v2/events?limit=1000';
+      let url: string | undefined = '/v2/events?eventType=EQUIPMENT,SHIPMENT&limit=1000';
       let n = 0;
       for (let i = 0; url && i < 100; i++) {
         const res = await t.inject({ method: 'GET', url, headers: customs });
@@ -36,6 +39,15 @@ describe('simulated port through the API', () => {
       return n;
     };
     assert.equal(await countAll(), first.events);
+
+    assert.ok(first.portCallMessages > 0, 'carriers and terminals exchanged port call messages');
+    const calls = (await t.inject({ method: 'GET', url: '/v1/port-calls?limit=100', headers: { authorization: `Bearer ${parties.authority.apiKey}` } })).json();
+    const list = Array.isArray(calls) ? calls : calls.portCalls ?? calls.items;
+    assert.ok(list.length > 0, 'the port authority sees the port calls');
+    const arrivals = (await t.inject({ method: 'GET', url: '/v2/events?eventType=TRANSPORT&limit=1000', headers: customs })).json();
+    assert.ok(arrivals.length > 0, 'arrivals and departures are on the tracking spine');
+    const kpis = await t.inject({ method: 'GET', url: `/v1/port-calls/kpis?from=${new Date(startMs - DAY_MS).toISOString()}&to=${new Date(startMs + 3 * DAY_MS).toISOString()}`, headers: { authorization: `Bearer ${parties.authority.apiKey}` } });
+    assert.equal(kpis.statusCode, 200, kpis.body);
 
     // The same seed again: every event is a duplicate, nothing new is stored.
     const again = await replay(client, parties, options);

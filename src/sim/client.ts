@@ -1,6 +1,7 @@
 // The simulator talks to Jiaozhou only through its public HTTP API, as the parties' own systems
 // would: the admin API to set up parties, each party's API key to publish and to grant.
-import type { SimParty } from './world.js';
+import type { PortCallAction } from './port.js';
+import { TERMINALS, type Service, type SimParty } from './world.js';
 
 export interface PartyCredentials {
   id: string;
@@ -53,6 +54,56 @@ export class PlatformClient {
       out[p.key] = { id, apiKey: (key.body as { key: string }).key, username };
     }
     return out;
+  }
+
+  /** The port's reference data: its vessels, the terminals and their berths (admin API). */
+  async registerPort(services: Service[], parties: Record<string, PartyCredentials>): Promise<void> {
+    const put = async (path: string, body: unknown) => {
+      const res = await this.request(path, { method: 'PUT', key: this.adminKey, body });
+      if (res.status >= 300) throw new Error(`PUT ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    };
+    for (const t of TERMINALS) {
+      await put(`/v1/terminals/${t.code}`, { name: t.name, UNLocationCode: 'CNTAO', operatorPartyId: parties[t.key].id });
+      for (const b of t.berths) await put(`/v1/terminals/${t.code}/berths/${b.id}`, { name: b.id, lengthM: b.lengthM, depthM: b.depthM, craneCount: b.cranes, maxLoaM: b.lengthM });
+    }
+    for (const v of new Map(services.flatMap((s) => s.vessels).map((v) => [v.imo, v])).values()) {
+      await put(`/v1/vessels/${v.imo}`, {
+        name: v.name, mmsi: v.mmsi, callSign: v.callSign, vesselTypeCode: 'CONT', lengthOverallM: v.lengthM, beamM: v.beamM,
+        maxDraughtM: v.draughtM, teuCapacity: v.teu,
+      });
+    }
+  }
+
+  /**
+   * One step of a port call's exchange. `callIds` maps the carrier's call reference to the
+   * platform's port call id (learnt when the call is created; a retried creation, with the same
+   * Idempotency-Key, answers with the same id).
+   */
+  async portCall(a: PortCallAction, apiKey: string, callIds: Map<string, string>): Promise<void> {
+    const fail = (res: { status: number; body: unknown }) => new Error(`port call ${a.callRef} ${a.op}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (a.op === 'create') {
+      const res = await this.request('/v1/port-calls', { method: 'POST', key: apiKey, body: a.body, headers: { 'idempotency-key': `sim-call-${a.callRef}` } });
+      if (res.status !== 201) throw fail(res);
+      callIds.set(a.callRef, (res.body as { portCallID: string }).portCallID);
+      return;
+    }
+    const id = callIds.get(a.callRef);
+    if (!id) return; // created before this run's window (a resumed demo): nothing to attach to
+    if (a.op === 'update') {
+      const res = await this.request(`/v1/port-calls/${id}`, { method: 'PATCH', key: apiKey, body: a.body });
+      if (res.status !== 200) throw fail(res);
+      return;
+    }
+    const { eventID, service, eventType, phase, classifier, serviceDateTime } = a.body as Record<string, string>;
+    const res = await this.request('/port-call/v2/events', {
+      method: 'POST', key: apiKey,
+      body: { events: [{
+        eventID, terminalCall: { terminalCallID: id },
+        portCallService: { portCallServiceTypeCode: service, portCallServiceEventTypeCode: eventType, portCallPhaseTypeCode: phase },
+        timestamp: { classifierCode: classifier, serviceDateTime },
+      }] },
+    });
+    if (res.status !== 200 && res.status !== 201) throw fail(res);
   }
 
   /** Publishes a batch; returns how many were rejected (with the first problem). */

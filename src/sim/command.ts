@@ -5,7 +5,7 @@ import { PlatformClient } from './client.js';
 import { startEmbeddedServer } from './embedded.js';
 import { progressBar } from './progress.js';
 import { replay } from './runner.js';
-import { ALL_PARTIES, annualTeuForYear } from './world.js';
+import { ALL_PARTIES, annualTeuForYear, buildServices } from './world.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -40,6 +40,7 @@ export async function simulateCommand(args: string[]): Promise<void> {
     const baseUrl = values.url ?? server!.url;
     const client = new PlatformClient(baseUrl, values['admin-key'] ?? server!.adminKey);
     const parties = await client.createParties(ALL_PARTIES);
+    await client.registerPort(buildServices(seed), parties);
     // The window ends two days ago: every event of it is an actual event in the past.
     const startMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - (days + 2) * DAY_MS;
     const wallStart = Date.now();

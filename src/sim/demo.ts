@@ -10,7 +10,7 @@ import { createApiKey, createParty } from '../core/identity.js';
 import { PlatformClient, type PartyCredentials } from './client.js';
 import { progressBar } from './progress.js';
 import { LivePort, type LiveState } from './runner.js';
-import { ALL_PARTIES, annualTeuForYear } from './world.js';
+import { ALL_PARTIES, annualTeuForYear, buildServices } from './world.js';
 
 const DAY_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
@@ -80,6 +80,7 @@ export async function startDemo(config: Config, db: Db, baseUrl: string, setting
   }
 
   const client = new PlatformClient(baseUrl, state.adminKey);
+  await client.registerPort(buildServices(state.live.seed), state.parties);
   const current = state;
   const live = new LivePort(client, current.parties, current.live, {
     annualTeu: annualTeuForYear(settings.year), sample: settings.sample, speed: settings.speed,

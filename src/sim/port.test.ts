@@ -76,6 +76,29 @@ describe('port simulation', () => {
     }
   });
 
+  it('the terminal never puts two ships on one berth at once, and each call’s milestones are in order', () => {
+    const { actions } = run(13, 6, 0.01);
+    const calls = new Map<string, Record<string, number | string>>();
+    for (const a of actions) {
+      if (a.kind !== 'portcall') continue;
+      const c = calls.get(a.callRef) ?? {};
+      if (a.op === 'timestamp') c[a.body.service === 'BERTH' && a.body.classifier === 'ACT' ? `${a.body.eventType}` : `${a.body.service}-${a.body.eventType}-${a.body.classifier}`] = Date.parse(a.body.serviceDateTime as string);
+      if (a.op === 'update' && a.body.berthId) c.berth = a.body.berthId as string;
+      calls.set(a.callRef, c);
+    }
+    const byBerth = new Map<string, [number, number][]>();
+    for (const c of calls.values()) {
+      const pbp = c['PILOT_BOARDING_PLACE-ARRI-ACT'] as number, ata = c.ARRI as number, atd = c.DEPA as number;
+      assert.ok(pbp < ata && ata < (c['CARGO_OPERATIONS-STRT-ACT'] as number) && (c['CARGO_OPERATIONS-CMPL-ACT'] as number) < atd);
+      byBerth.set(c.berth as string, [...(byBerth.get(c.berth as string) ?? []), [ata, atd]]);
+    }
+    for (const [berth, windows] of byBerth) {
+      windows.sort((x, y) => x[0] - y[0]);
+      for (let i = 1; i < windows.length; i++) assert.ok(windows[i][0] >= windows[i - 1][1], `overlap on ${berth}`);
+    }
+    assert.ok(calls.size > 30);
+  });
+
   it('vessels carry valid IMO numbers and MMSIs; the network covers every route group', () => {
     const services = buildServices(3);
     const groups = new Set(services.map((s) => s.group));

@@ -5,7 +5,7 @@
 // Volume is counted as port statistics count it: every box discharged or loaded over the quay
 // counts once per move (a transshipped box twice), in TEU. Each day's moves are planned to the
 // configured annual figure ÷ 365 × sample, with the rounding error carried from call to call.
-import { INLAND_PORTS, PORT_LOCODE, RAIL_OPERATOR, ROUTE_GROUPS, makeContainerNumber, buildServices, FORWARDERS, type Carrier, type Service, type Vessel } from './world.js';
+import { INLAND_PORTS, MAINLINE_GROUPS, PORT_LOCODE, RAIL_OPERATOR, ROUTE_GROUPS, TERMINALS, makeContainerNumber, buildServices, FORWARDERS, type Berth, type Carrier, type Service, type Vessel } from './world.js';
 import { Random } from './random.js';
 
 const HOUR_MS = 3600_000;
@@ -22,6 +22,8 @@ const CRANE_MOVES_PER_HOUR = 28;
 
 export interface SimOptions {
   seed: number;
+  /** Seed of the liner network (services and vessels); the seed when absent. */
+  networkSeed?: number;
   /** Container throughput a year, TEU. */
   annualTeu: number;
   /** Share of the boxes simulated (ships are always all simulated). */
@@ -38,19 +40,54 @@ export interface PublishAction {
   /** For quay moves and vessel arrivals/departures: the simulated day of the call. */
   callDay?: number;
 }
+/**
+ * The port call exchange between a carrier and a terminal (DCSA Port Call 2.0): creating the
+ * call, a timestamp of a milestone, or the terminal's update of berth, cranes and moves.
+ */
+export interface PortCallAction {
+  kind: 'portcall';
+  at: number;
+  party: string;
+  callRef: string;
+  op: 'create' | 'timestamp' | 'update';
+  body: Record<string, unknown>;
+  callDay?: number;
+}
+
+type Milestone = 'ETA-Berth' | 'PTA-Berth' | 'ATA-PBP' | 'ATA-Berth' | 'ATS-Cargo Ops' | 'ATC-Cargo Ops' | 'ATD-Berth';
+/** The DCSA Port Call 2.0 service fields of the timestamps the simulated parties exchange. */
+const MILESTONES: Record<Milestone, { service: string; eventType: string; phase: string; classifier: string }> = {
+  'ETA-Berth': { service: 'BERTH', eventType: 'ARRI', phase: 'INBD', classifier: 'EST' },
+  'PTA-Berth': { service: 'BERTH', eventType: 'ARRI', phase: 'INBD', classifier: 'PLN' },
+  'ATA-PBP': { service: 'PILOT_BOARDING_PLACE', eventType: 'ARRI', phase: 'INBD', classifier: 'ACT' },
+  'ATA-Berth': { service: 'BERTH', eventType: 'ARRI', phase: 'INBD', classifier: 'ACT' },
+  'ATS-Cargo Ops': { service: 'CARGO_OPERATIONS', eventType: 'STRT', phase: 'ALGS', classifier: 'ACT' },
+  'ATC-Cargo Ops': { service: 'CARGO_OPERATIONS', eventType: 'CMPL', phase: 'ALGS', classifier: 'ACT' },
+  'ATD-Berth': { service: 'BERTH', eventType: 'DEPA', phase: 'OUTB', classifier: 'ACT' },
+};
 export interface GrantAction { kind: 'grant'; at: number; party: string; grantee: string; referenceType: 'BKG'; referenceValue: string }
-export type SimAction = PublishAction | GrantAction;
+export type SimAction = PublishAction | GrantAction | PortCallAction;
 
 interface Call {
   id: string;
   service: Service;
   vessel: Vessel;
   voyage: string;
+  /** Scheduled berth arrival. */
+  scheduled: number;
   /** Actual berth arrival and departure. */
   ata: number;
   atd: number;
   day: number;
+  /** Arrival at the pilot boarding place; the berth and cranes the terminal gives the call. */
+  pbp?: number;
+  berth?: Berth;
+  cranes?: number;
+  moves?: { load: number; discharge: number };
 }
+
+/** Pilotage from the pilot boarding place to the berth. */
+const PILOTAGE_HOURS = 1.5;
 
 type BoxSize = { iso: string; teu: number };
 const SIZES: { size: BoxSize; weight: number }[] = [
@@ -93,12 +130,14 @@ export class PortSimulation {
   private readonly pendingLoads = new Map<string, Box[]>();
   private readonly callCache = new Map<number, Call[]>();
   private readonly bookings = new Map<string, Booking>();
+  /** When each berth is next free (epoch ms), across days. */
+  private readonly berthFree = new Map<string, number>();
   private serial = 0;
   private bookingSerial = 0;
   private nextDay = 0;
 
   constructor(readonly options: SimOptions) {
-    this.services = buildServices(options.seed);
+    this.services = buildServices(options.networkSeed ?? options.seed);
     this.rng = new Random(options.seed, 2);
   }
 
@@ -128,7 +167,7 @@ export class PortSimulation {
         const hoursAtBerth = 2 + Math.max(4, (vessel.teu * ROUTE_GROUPS[service.group].exchange) / 1.6 / (cranes * CRANE_MOVES_PER_HOUR));
         const ata = scheduled + drift * HOUR_MS;
         calls.push({
-          id: `${service.code}-${callNo}`, service, vessel, day,
+          id: `${service.code}-${callNo}`, service, vessel, day, scheduled,
           voyage: `${String(callNo % 1000).padStart(3, '0')}${k % 2 ? 'W' : 'E'}`,
           ata, atd: ata + hoursAtBerth * HOUR_MS,
         });
@@ -154,14 +193,18 @@ export class PortSimulation {
     let dayTeu = 0;
     calls.forEach((call, i) => {
       this.stats.calls++;
+      this.allocateBerth(call);
       const callTeu = (this.dailyTeuTarget * weights[i]) / totalWeight;
       const dischargeShare = this.rng.between(0.45, 0.55);
-      actions.push(...this.arrival(call));
+      const movesBefore = this.stats.moves;
       const discharged = this.discharge(call, callTeu * dischargeShare + carried, actions);
+      const movesDischarged = this.stats.moves - movesBefore;
       carried += callTeu * dischargeShare - discharged;
       const loaded = this.load(call, callTeu * (1 - dischargeShare) + carried, actions);
       carried += callTeu * (1 - dischargeShare) - loaded;
       dayTeu += discharged + loaded;
+      call.moves = { discharge: movesDischarged, load: this.stats.moves - movesBefore - movesDischarged };
+      actions.push(...this.portCallExchange(call));
     });
     this.teuByDay[day] = dayTeu;
     this.stats.teu += dayTeu;
@@ -170,12 +213,52 @@ export class PortSimulation {
     return actions;
   }
 
-  private arrival(call: Call): SimAction[] {
+  /**
+   * The terminal gives the call the suitable berth that frees first (long and deep enough); a
+   * ship that finds every suitable berth busy waits at anchorage. Cargo work takes as long as the
+   * call's share of the vessel's exchange needs at the cranes' rate.
+   */
+  private allocateBerth(call: Call) {
+    const terminal = call.service.terminal;
+    const suitable = terminal.berths.filter((b) => b.lengthM >= call.vessel.lengthM && b.depthM >= call.vessel.draughtM + 1);
+    const candidates = suitable.length ? suitable : terminal.berths;
+    const free = (b: Berth) => this.berthFree.get(b.id) ?? 0;
+    const berth = candidates.reduce((best, b) => (free(b) < free(best) ? b : best));
+    const hoursAtBerth = (call.atd - call.ata) / HOUR_MS;
+    call.pbp = call.ata - PILOTAGE_HOURS * HOUR_MS;
+    call.ata = Math.max(call.ata, free(berth));
+    call.atd = call.ata + hoursAtBerth * HOUR_MS;
+    call.berth = berth;
+    call.cranes = Math.min(berth.cranes, Math.max(2, Math.round(call.vessel.teu / 3000)));
+    this.berthFree.set(berth.id, call.atd + HOUR_MS);
+  }
+
+  /** The carrier's and the terminal's messages about one call, from its announcement to departure. */
+  private portCallExchange(call: Call): PortCallAction[] {
     const carrier = call.service.carrier.key;
+    const terminal = call.service.terminal.key;
+    const pbp = call.pbp!;
+    const estimate = call.scheduled + this.rng.normal(0, 2) * HOUR_MS;
+    const action = (party: string, at: number, op: PortCallAction['op'], body: Record<string, unknown>): PortCallAction =>
+      ({ kind: 'portcall', at, party, callRef: call.id, op, body });
+    const timestamp = (party: string, at: number, milestone: Milestone, serviceAt: number) =>
+      action(party, at, 'timestamp', { eventID: this.rng.uuid(), ...MILESTONES[milestone], serviceDateTime: this.iso(serviceAt) });
     return [
-      { kind: 'event', at: call.ata, party: carrier, event: this.transportEvent(call, 'ARRI', call.ata), callDay: call.day },
-      { kind: 'event', at: call.atd, party: carrier, event: this.transportEvent(call, 'DEPA', call.atd), callDay: call.day },
-    ];
+      action(carrier, pbp - 72 * HOUR_MS, 'create', {
+        terminalCode: call.service.terminal.code, vesselIMONumber: call.vessel.imo, carrierServiceCode: call.service.code,
+        importVoyageNumber: call.voyage, exportVoyageNumber: call.voyage, terminalCallReference: call.id,
+        isMainlineService: MAINLINE_GROUPS.includes(call.service.group),
+      }),
+      timestamp(carrier, pbp - 48 * HOUR_MS, 'ETA-Berth', estimate),
+      timestamp(terminal, pbp - 24 * HOUR_MS, 'PTA-Berth', Math.max(estimate, call.ata - this.rng.between(0, 2) * HOUR_MS)),
+      action(terminal, pbp - 24 * HOUR_MS + 60_000, 'update', { berthId: call.berth!.id, cranesUsed: call.cranes }),
+      timestamp(terminal, pbp, 'ATA-PBP', pbp),
+      timestamp(terminal, call.ata, 'ATA-Berth', call.ata),
+      timestamp(terminal, call.ata + HOUR_MS, 'ATS-Cargo Ops', call.ata + HOUR_MS),
+      timestamp(terminal, call.atd - HOUR_MS, 'ATC-Cargo Ops', call.atd - HOUR_MS),
+      timestamp(terminal, call.atd, 'ATD-Berth', call.atd),
+      action(terminal, call.atd + 60_000, 'update', { actualMoves: { load: call.moves!.load, discharge: call.moves!.discharge, restow: 0 } }),
+    ].map((a) => ({ ...a, callDay: call.day }));
   }
 
   /** Discharges boxes worth about `targetTeu`; returns the TEU discharged. */
@@ -311,13 +394,6 @@ export class PortSimulation {
         vesselIMONumber: call.vessel.imo, vesselName: call.vessel.name, vesselFlag: call.vessel.flag,
         vesselCallSignNumber: call.vessel.callSign, vesselOperatorCarrierCode: call.service.carrier.code, vesselOperatorCarrierCodeListProvider: 'NMFTA',
       },
-    };
-  }
-
-  private transportEvent(call: Call, code: 'ARRI' | 'DEPA', at: number): Record<string, unknown> {
-    return {
-      eventID: this.rng.uuid(), eventType: 'TRANSPORT', eventClassifierCode: 'ACT', eventDateTime: this.iso(at),
-      eventCreatedDateTime: this.iso(at + 60_000), transportEventTypeCode: code, transportCall: this.transportCallOf(call),
     };
   }
 

@@ -68,6 +68,7 @@ export interface Published {
   grants: number;
   rejected: number;
   boxes: Set<string>;
+  portCallMessages: number;
 }
 
 /**
@@ -75,9 +76,18 @@ export interface Published {
  * of a round follow its events, so that the carrier owns a booking before sharing it.
  */
 export class Publisher {
-  readonly published: Published = { events: 0, grants: 0, rejected: 0, boxes: new Set() };
+  readonly published: Published = { events: 0, grants: 0, rejected: 0, boxes: new Set(), portCallMessages: 0 };
+  private readonly callIds = new Map<string, string>();
 
-  constructor(private readonly client: PlatformClient, private readonly parties: Record<string, PartyCredentials>) {}
+  /**
+   * `tolerant`: a port call message the platform refuses is reported and skipped instead of
+   * stopping the run (the live demo, which resumes mid-call after a restart).
+   */
+  constructor(
+    private readonly client: PlatformClient,
+    private readonly parties: Record<string, PartyCredentials>,
+    private readonly tolerant: ((e: unknown) => void) | undefined = undefined,
+  ) {}
 
   async send(actions: SimAction[]): Promise<void> {
     for (let i = 0; i < actions.length; i += ACTIONS_PER_ROUND) await this.round(actions.slice(i, i + ACTIONS_PER_ROUND));
@@ -86,7 +96,19 @@ export class Publisher {
   private async round(actions: SimAction[]) {
     const byParty = new Map<string, Record<string, unknown>[]>();
     const grants: SimAction[] = [];
+    // Port call messages go one by one, in time order: a call exists before its timestamps.
     for (const a of actions) {
+      if (a.kind !== 'portcall') continue;
+      try {
+        await this.client.portCall(a, this.parties[a.party].apiKey, this.callIds);
+        this.published.portCallMessages++;
+      } catch (e) {
+        if (!this.tolerant) throw e;
+        this.tolerant(e);
+      }
+    }
+    for (const a of actions) {
+      if (a.kind === 'portcall') continue;
       if (a.kind === 'grant') { grants.push(a); continue; }
       const list = byParty.get(a.party) ?? [];
       list.push(a.event);
@@ -137,6 +159,7 @@ export interface ReplayOptions {
 }
 
 export interface ReplayResult {
+  portCallMessages: number;
   teu: number;
   boxes: number;
   events: number;
@@ -163,9 +186,10 @@ export async function replay(client: PlatformClient, parties: Record<string, Par
   }
   // The calls of the last day finish working after midnight: their quay moves belong to the window.
   const end = o.startMs + o.days * DAY_MS;
-  const tail = queue.takeUntil(end + 2 * DAY_MS).filter((a) => a.kind === 'event' && a.callDay !== undefined && a.callDay < o.days);
+  const tail = queue.takeUntil(end + 2 * DAY_MS).filter((a) => a.kind !== 'grant' && a.callDay !== undefined && a.callDay < o.days);
   await publisher.send(tail);
   return {
+    portCallMessages: publisher.published.portCallMessages,
     teu: sim.teuByDay.slice(0, o.days).reduce((s, t) => s + t, 0),
     boxes: publisher.published.boxes.size,
     events: publisher.published.events,
@@ -209,9 +233,9 @@ export class LivePort {
   private stopped = false;
 
   constructor(client: PlatformClient, parties: Record<string, PartyCredentials>, private state: LiveState, private readonly o: LiveOptions) {
-    this.sim = new PortSimulation({ seed: state.seed + state.segment, annualTeu: o.annualTeu, sample: o.sample, startMs: state.cursorMs });
+    this.sim = new PortSimulation({ seed: state.seed + state.segment, networkSeed: state.seed, annualTeu: o.annualTeu, sample: o.sample, startMs: state.cursorMs });
     this.generatedUntil = state.cursorMs;
-    this.publisher = new Publisher(client, parties);
+    this.publisher = new Publisher(client, parties, (e) => o.onError?.(e));
   }
 
   get published(): Published { return this.publisher.published; }

@@ -142,7 +142,22 @@ export interface Vessel {
   callSign: string;
   teu: number;
   flag: string;
+  lengthM: number;
+  beamM: number;
+  draughtM: number;
 }
+
+/** Typical dimensions of a container ship of a given capacity (length, beam, draught in m). */
+export function dimensionsForTeu(teu: number): { lengthM: number; beamM: number; draughtM: number } {
+  const classes: [number, number, number, number][] = [
+    [1200, 150, 25, 8.5], [3000, 200, 28, 11], [6000, 260, 32, 13], [10000, 300, 43, 14.5], [15000, 366, 51, 15.5], [Infinity, 399, 61, 16.5],
+  ];
+  const [, lengthM, beamM, draughtM] = classes.find(([maxTeu]) => teu <= maxTeu)!;
+  return { lengthM, beamM, draughtM };
+}
+
+/** Ocean mainline services: the plan's time-in-port indicator is about these. */
+export const MAINLINE_GROUPS: readonly RouteGroup[] = ['europe_americas', 'middle_east', 'india_pakistan'];
 
 export interface Service {
   code: string;
@@ -178,8 +193,9 @@ function makeVessel(rng: Random, carrier: Carrier, teu: number, used: Set<string
   do imo = makeImo(rng); while (used.has(imo));
   used.add(imo);
   const mid = rng.pick(carrier.mids);
+  const capacity = Math.round(teu / 100) * 100;
   return {
-    name, imo, teu: Math.round(teu / 100) * 100,
+    name, imo, teu: capacity, ...dimensionsForTeu(capacity),
     mmsi: `${mid}${rng.int(100000, 999999)}`,
     callSign: `${String.fromCharCode(65 + rng.int(0, 25))}${String.fromCharCode(65 + rng.int(0, 25))}${rng.int(1000, 9999)}`,
     flag: FLAG_OF_MID[mid] ?? 'CN',
@@ -201,7 +217,8 @@ export function buildServices(seed: number): Service[] {
       const vessels = Array.from({ length: Math.max(1, rotationWeeks * Math.min(p.callsPerWeek, 2)) }, () => makeVessel(rng, carrier, teu * rng.between(0.9, 1.1), used));
       const first = rng.int(0, 167);
       const callHours = Array.from({ length: p.callsPerWeek }, (_, k) => (first + Math.floor((k * 168) / p.callsPerWeek) + rng.int(-6, 6) + 168) % 168);
-      const code = `${group.split('_').map((w) => w[0].toUpperCase()).join('')}${carrier.code.slice(0, 2)}${s + 1}`;
+      // DCSA service codes have at most 5 characters: route group, carrier, number.
+      const code = `${group.split('_').map((w) => w[0].toUpperCase()).join('')}${carrier.code.slice(0, 2)}${(s + 1).toString(36).toUpperCase()}`;
       services.push({ code, group, carrier, terminal, callsPerWeek: p.callsPerWeek, callHours, vessels, nextPorts: p.ports });
     }
   }
