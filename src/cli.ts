@@ -7,6 +7,7 @@ import { createApiKey, createParty, createUser, ROLES, type Role } from './core/
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
 import { MODULES, startPlatform } from './platform.js';
+import { berthCommand, BERTH_USAGE } from './modules/portcall/optimizer/cli.js';
 import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
 import { startDemo } from './sim/demo.js';
 
@@ -18,6 +19,7 @@ const USAGE = `Usage: jiaozhou <command>
   admin create-user --party ID --username U [--password P]
   admin create-api-key --party ID [--label L]   (prints the key once)
 ${SIMULATE_USAGE}
+${BERTH_USAGE}
 
 Environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL),
 JIAOZHOU_BOOTSTRAP_ADMIN_KEY, JIAOZHOU_DEMO=0 (no demo port), JIAOZHOU_DEMO_SAMPLE (0.1),
@@ -48,6 +50,8 @@ async function main(argv: string[]) {
       return admin(sub, rest, config);
     case 'simulate':
       return simulateCommand(argv.slice(1));
+    case 'berth':
+      return berthCommand(argv.slice(1));
     default:
       console.log(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exitCode = 2;

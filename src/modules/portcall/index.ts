@@ -2,6 +2,7 @@
 // timestamp exchange between carrier and terminal, and the port's efficiency KPIs.
 // This file is the module's only public face.
 import type { PlatformModule } from '../../core/context.js';
+import { berthPlanRoutes } from './berthPlanRoutes.js';
 import { eventRoutes } from './eventRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { callRoutes } from './routes.js';
@@ -19,5 +20,6 @@ export const portcallModule: PlatformModule = {
     await referenceRoutes(app, ctx);
     await callRoutes(app, ctx);
     await eventRoutes(app, ctx);
+    await berthPlanRoutes(app, ctx);
   },
 };
