@@ -1,6 +1,6 @@
 // Migrations are written once with Kysely's schema builder and run on both dialects.
 // Each module adds its own list; names sort in the order they must run.
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db, Dialect } from './db.js';
 
 export type MigrationSet = Record<string, (dialect: Dialect) => Migration>;
@@ -183,10 +183,21 @@ export const coreMigrations: MigrationSet = {
   }),
 };
 
+/**
+ * On PostgreSQL the migration bookkeeping lives in the connection's current schema, named
+ * explicitly: otherwise Kysely may find another schema's bookkeeping tables (several
+ * deployments, or tests, sharing one database) and skip creating its own.
+ */
+async function migrationTableSchema(db: Db, dialect: Dialect): Promise<string | undefined> {
+  if (dialect !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0].schema;
+}
+
 export async function migrate(db: Db, dialect: Dialect, sets: MigrationSet[] = [coreMigrations]): Promise<void> {
   const all: Record<string, Migration> = {};
   for (const set of sets) for (const [name, make] of Object.entries(set)) all[name] = make(dialect);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => all } });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, migrationTableSchema: await migrationTableSchema(db, dialect) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -197,7 +208,10 @@ export async function migrate(db: Db, dialect: Dialect, sets: MigrationSet[] = [
 /** True when every known migration has been applied (for `/ready`). */
 export async function migrationsApplied(db: Db, dialect: Dialect, sets: MigrationSet[] = [coreMigrations]): Promise<boolean> {
   const names = sets.flatMap((s) => Object.keys(s));
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(names.map((n) => [n, { up: async () => {} }])) } });
+  const migrator = new Migrator({
+    db, provider: { getMigrations: async () => Object.fromEntries(names.map((n) => [n, { up: async () => {} }])) },
+    migrationTableSchema: await migrationTableSchema(db, dialect),
+  });
   const infos = await migrator.getMigrations();
   return infos.every((m) => m.executedAt !== undefined);
 }

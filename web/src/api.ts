@@ -120,6 +120,11 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
 }
 
 async function call<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
+  return (await callWithHeaders<T>(method, path, body, options)).data;
+}
+
+/** A call that also returns the response headers (cursor paging: `Next-Page-Cursor`). */
+async function callWithHeaders<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<{ data: T; headers: Headers }> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -131,7 +136,7 @@ async function call<T>(method: string, path: string, body?: unknown, options: { 
   } catch {
     throw new ApiError(0, null);
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { data: undefined as T, headers: res.headers };
   const type = res.headers.get('content-type') ?? '';
   const json = type.includes('json') ? await res.json().catch(() => null) : null;
   if (!res.ok) {
@@ -139,10 +144,133 @@ async function call<T>(method: string, path: string, body?: unknown, options: { 
     if (res.status === 401 && !options.quiet401) onUnauthenticated?.();
     throw new ApiError(res.status, problem);
   }
-  return json as T;
+  return { data: json as T, headers: res.headers };
 }
 
 const seg = encodeURIComponent;
+
+// ---- port calls (src/modules/portcall) ---------------------------------------------------------
+
+export type PortCallStatus = 'PLANNED' | 'OMITTED' | 'ARRIVED' | 'ALONGSIDE' | 'DEPARTED';
+export const PORT_CALL_STATUSES: PortCallStatus[] = ['PLANNED', 'ARRIVED', 'ALONGSIDE', 'DEPARTED', 'OMITTED'];
+
+/** A port call as `/v1/port-calls` presents it; times are UTC ISO 8601. */
+export interface PortCall {
+  portCallID: string;
+  terminalCallReference: string;
+  status: PortCallStatus;
+  carrierPartyId: string;
+  terminalPartyId: string;
+  terminalCode: string;
+  UNLocationCode: string;
+  vesselIMONumber: string;
+  /** Only in the detail. */
+  vesselName?: string | null;
+  carrierServiceCode: string;
+  carrierServiceName: string | null;
+  importVoyageNumber: string;
+  exportVoyageNumber: string;
+  isMainlineService: boolean;
+  berthId: string | null;
+  cranesUsed: number | null;
+  actualMoves: { load: number | null; discharge: number | null; restow: number | null } | null;
+  expectedMoves: number | null;
+  pilotBoardingPlaceArrival: { actual: string | null };
+  berthArrival: { estimated: string | null; planned: string | null; expected: string | null; actual: string | null };
+  berthDeparture: { actual: string | null };
+  cargoOperations: { start: string | null; end: string | null };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One timestamp of a call's exchange. */
+export interface PortCallTimestamp {
+  eventID: string;
+  timestampDefinition: string;
+  portCallServiceTypeCode: string;
+  portCallServiceEventTypeCode: string;
+  classifierCode: string | null;
+  serviceDateTime: string | null;
+  movesTotal: number | null;
+  sentBy: 'carrier' | 'terminal' | 'other';
+  receivedDateTime: string;
+  event: { timestamp?: { remark?: string; delayReasonCodes?: string[] }; portCallService?: { portCallPhaseTypeCode?: string } } & Record<string, unknown>;
+}
+
+export interface PortCallDetail extends PortCall {
+  latestTimestamps: PortCallTimestamp[];
+  history: PortCallTimestamp[];
+}
+
+export interface PortCallFilter {
+  terminal?: string;
+  vessel?: string;
+  service?: string;
+  status?: string[];
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface Vessel {
+  imoNumber: string;
+  name: string;
+  teuCapacity: number | null;
+  lengthOverallM: number;
+}
+
+export interface Terminal {
+  terminalCode: string;
+  name: string;
+  UNLocationCode: string;
+  operatorPartyId: string;
+}
+
+export interface Berth {
+  terminalCode: string;
+  berthId: string;
+  name: string;
+  lengthM: number;
+  depthM: number;
+  craneCount: number;
+  maxLoaM: number;
+}
+
+export type KpiGroupBy = 'month' | 'terminal' | 'service';
+
+export interface Kpis {
+  key: string | null;
+  calls: number;
+  berthOnArrival: { rate: number | null; onArrival: number; measured: number; excluded: number };
+  waitingHours: { average: number | null; p90: number | null; measured: number };
+  timeInPortHours: { average: number | null; measured: number; mainlineCalls: number; excluded: number };
+  movesPerShipHour: { value: number | null; moves: number; shipHours: number; measured: number };
+  movesPerCraneHour: { value: number | null; moves: number; craneHours: number; measured: number };
+  scheduleReliability: { rate: number | null; onTime: number; measured: number; excluded: number };
+}
+
+export interface KpiReport {
+  from: string;
+  to: string;
+  groupBy: KpiGroupBy | null;
+  parameters: { berthOnArrivalToleranceMinutes: number; scheduleWindowHours: number; mainlineMinTeu: number };
+  groups: Kpis[];
+}
+
+/** The outcome of one event of `POST /port-call/v2/events`. */
+export interface EventResult {
+  eventID: string;
+  result: 'created' | 'duplicate' | 'rejected' | string;
+  problem?: Problem;
+}
+
+const portCallQuery = (f: PortCallFilter) => {
+  const q = new URLSearchParams();
+  for (const key of ['terminal', 'vessel', 'service', 'from', 'to'] as const) if (f[key]) q.set(key, f[key]!);
+  if (f.status?.length) q.set('status', f.status.join(','));
+  if (f.limit) q.set('limit', String(f.limit));
+  return q.toString();
+};
 
 export const api = {
   /** The logged-in user, or an ApiError with status 401. */
@@ -156,4 +284,31 @@ export const api = {
     call<ShipmentContainers>('GET', type === 'BKG' ? `/v1/bookings/${seg(reference)}/containers` : `/v1/transport-documents/${seg(reference)}/containers`),
   /** Server-sent events of one container: `event: event`, `data: <DCSA event>`. */
   containerStream: (equipmentReference: string) => new EventSource(`/v1/stream?equipmentReference=${seg(equipmentReference)}`),
+
+  /** One page of the port calls this party may see; `cursor` is the previous page's `Next-Page-Cursor`. */
+  portCalls: async (filter: PortCallFilter, cursor?: string) => {
+    const query = cursor ? `cursor=${seg(cursor)}` : portCallQuery(filter);
+    const { data, headers } = await callWithHeaders<PortCall[]>('GET', `/v1/port-calls${query ? `?${query}` : ''}`);
+    return { items: data, next: headers.get('Next-Page-Cursor') ?? undefined };
+  },
+  /** Every page of a query (at most `maxPages`). */
+  allPortCalls: async (filter: PortCallFilter, maxPages = 10) => {
+    const items: PortCall[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < maxPages; i++) {
+      const page = await api.portCalls(filter, cursor);
+      items.push(...page.items);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    return items;
+  },
+  portCall: (portCallID: string) => call<PortCallDetail>('GET', `/v1/port-calls/${seg(portCallID)}`),
+  /** DCSA Port Call 2.0 events; one event answers with its result or its RFC 7807 problem. */
+  sendPortCallEvents: (events: unknown[]) => call<{ results: EventResult[] }>('POST', '/port-call/v2/events', { events }),
+  kpis: (from: string, to: string, groupBy?: KpiGroupBy) =>
+    call<KpiReport>('GET', `/v1/port-calls/kpis?${new URLSearchParams({ from, to, ...(groupBy ? { groupBy } : {}) })}`),
+  vessels: () => call<Vessel[]>('GET', '/v1/vessels'),
+  terminals: () => call<Terminal[]>('GET', '/v1/terminals'),
+  berths: (terminalCode: string) => call<Berth[]>('GET', `/v1/terminals/${seg(terminalCode)}/berths`),
 };

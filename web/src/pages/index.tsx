@@ -1,7 +1,7 @@
 // The module pages of the platform. Adding a module page = one folder under pages/ and one entry
 // here: the side navigation, the routes and the page titles all follow from this list.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-import { ApiOutlined, ContainerOutlined } from '@ant-design/icons';
+import { ApiOutlined, BarChartOutlined, ContainerOutlined, FieldTimeOutlined, ScheduleOutlined } from '@ant-design/icons';
 
 export interface PageDescriptor {
   key: string;
@@ -23,6 +23,9 @@ export interface LinkDescriptor {
   icon: ReactNode;
 }
 
+/** Who sees port calls (src/modules/portcall/access.ts): their carrier and terminal, the port authority, the MSA. */
+const PORT_CALL_READERS = ['carrier', 'terminal', 'port_authority', 'msa'];
+
 export const PAGES: PageDescriptor[] = [
   {
     key: 'tracking',
@@ -30,6 +33,30 @@ export const PAGES: PageDescriptor[] = [
     titleKey: 'nav.tracking',
     icon: <ContainerOutlined />,
     component: lazy(() => import('./tracking/TrackingPage')),
+  },
+  {
+    key: 'port-calls',
+    path: '/port-calls',
+    titleKey: 'nav.portCalls',
+    icon: <FieldTimeOutlined />,
+    component: lazy(() => import('./portcalls/PortCallsPage')),
+    roles: PORT_CALL_READERS,
+  },
+  {
+    key: 'berth-plan',
+    path: '/berth-plan',
+    titleKey: 'nav.berthPlan',
+    icon: <ScheduleOutlined />,
+    component: lazy(() => import('./berthplan/BerthPlanPage')),
+    roles: PORT_CALL_READERS,
+  },
+  {
+    key: 'efficiency',
+    path: '/efficiency',
+    titleKey: 'nav.efficiency',
+    icon: <BarChartOutlined />,
+    component: lazy(() => import('./efficiency/EfficiencyPage')),
+    roles: [...PORT_CALL_READERS, 'shipping_center'],
   },
 ];
 
