@@ -99,7 +99,7 @@ export function lowerBound(instance: BerthInstance, options: BoundOptions): Boun
     if (total > best + 1e-9) {
       best = total;
       sinceBetter = 0;
-    } else if (++sinceBetter >= 20) {
+    } else if (++sinceBetter >= 100) {
       theta /= 2;
       sinceBetter = 0;
       if (theta < 1e-4) break;

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { lowerBound } from './bound.js';
 import { checkPlan, describeCheck } from './checker.js';
 import { fcfsSchedule } from './fcfs.js';
 import { FORBIDDEN, parseInstance, readInstance, type BerthInstance } from './instance.js';
@@ -107,6 +108,8 @@ describe('solve', () => {
       const check = checkPlan(inst, r.plan.assignments, r.objective);
       assert.ok(r.complete && check.feasible, describeCheck(check));
       assert.equal(r.objective, optimum, `random instance ${x} (${n} vessels, ${m} berths)`);
+      const { bound } = lowerBound(inst, { upperBound: optimum, iterations: 500 });
+      assert.ok(bound <= optimum, `lower bound ${bound} ≤ optimum ${optimum}`);
     });
   });
 
