@@ -100,10 +100,14 @@ async function openPostgres(url: string, options: OpenDbOptions): Promise<DbHand
     await admin.query(`create schema if not exists ${schema}`);
     await admin.end();
   }
+  // JIT compilation pays off for long analytical queries, not for the short indexed lookups this
+  // platform makes: with it on, a 1 ms timeline query can spend 30 ms compiling.
+  const settings = ['-c jit=off', ...(schema ? [`-c search_path=${schema}`] : [])];
+  const fromUrl = new URL(url).searchParams.get('options');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    options: [fromUrl, ...settings].filter(Boolean).join(' '),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: logQueries });
   return { db, dialect: 'postgres', close: () => db.destroy() };
