@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { dropPgSchema } from '../src/core/db.js';
+import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
 import { freePort } from '../src/sim/embedded.js';
 import { containerNumber, equipmentEvent } from './helpers.js';
 
@@ -47,11 +46,7 @@ describe('crash safety (SIGKILL during ingest)', () => {
   it('keeps every acknowledged event and takes retries without duplicates', async () => {
     let databaseUrl: string | undefined;
     if (pgUrl) {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`create schema ${schema}`);
-      await c.end();
-      databaseUrl = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      databaseUrl = await createPgSchemaUrl(pgUrl, schema);
     }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { dropPgSchema } from '../src/core/db.js';
+import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
 import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -135,11 +134,7 @@ describe('jiaozhou CLI', () => {
   before(async () => {
     env = { ...process.env, DATA_DIR: dir };
     if (pgUrl) {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`create schema ${schema}`);
-      await c.end();
-      env.DATABASE_URL = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      env.DATABASE_URL = await createPgSchemaUrl(pgUrl, schema);
     }
   });
   after(async () => {

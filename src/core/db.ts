@@ -113,6 +113,19 @@ async function openPostgres(url: string, options: OpenDbOptions): Promise<DbHand
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
+/**
+ * Creates a schema and returns a connection string whose connections use it: for a server in a
+ * process of its own (tests, benchmarks) that only takes DATABASE_URL. Drop it with dropPgSchema.
+ */
+export async function createPgSchemaUrl(url: string, schema: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  return `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
 /** Drops a test schema created with `pgSchema`. */
 export async function dropPgSchema(url: string, schema: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });

@@ -8,8 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { dropPgSchema } from '../core/db.js';
+import { createPgSchemaUrl, dropPgSchema } from '../core/db.js';
 
 export interface EmbeddedServer {
   url: string;
@@ -33,11 +32,7 @@ export async function startEmbeddedServer(options: { nodeArgs?: string[] } = {})
   const schema = `sim_${randomBytes(5).toString('hex')}`;
   let databaseUrl = '';
   if (pgUrl) {
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-    databaseUrl = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    databaseUrl = await createPgSchemaUrl(pgUrl, schema);
   }
   // Run the same code as the caller: the TypeScript sources under tsx, or the compiled CLI.
   const fromSource = import.meta.url.endsWith('.ts');

@@ -20,7 +20,7 @@ import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByE
 export const MAX_EVENTS_PER_REQUEST = 500;
 // Port call writers take turns on PostgreSQL, so the order rules of actuals see every earlier
 // commit and two retries of one eventID cannot both insert. (SQLite has one writer anyway.)
-const PG_PORTCALL_LOCK = 4_402_1908;
+const PG_PORTCALL_LOCK = 44_021_908;
 
 export interface ItemResult {
   eventID: string | null;
