@@ -29,7 +29,7 @@ export interface PlatformOptions {
 }
 
 export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
-  const handle = await openDb(options.db ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const handle = await openDb({ ...(options.db ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir }), flushedCommits: true });
   const migrationSets = [coreMigrations, ...MODULES.flatMap((m) => (m.migrations ? [m.migrations] : []))];
   try {
     await migrate(handle.db, handle.dialect, migrationSets);
@@ -43,7 +43,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const stream = new LiveStream(handle.db);
   const deliveryOn = options.delivery !== false;
   const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, ...(typeof options.delivery === 'object' ? options.delivery : {}) }) : undefined;
-  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, events, stream, delivery };
+  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, stream, delivery };
   events.onCommit(() => { stream.poke(); delivery?.wake(); });
 
   const app = await buildApp(ctx, MODULES, migrationSets, { logger: options.logger });

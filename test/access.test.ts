@@ -169,6 +169,36 @@ describe('access policy', () => {
     assert.equal(invalidItem.json().errors[0].pointer, '/body/0/referenceValue');
   });
 
+  it('journey windows follow late events and documents linked later', async () => {
+    const late = containerNumber('OOLU', 13);
+    const post = async (p: TestParty, events: unknown[]) => {
+      const res = await t.inject({ method: 'POST', url: '/v2/events', headers: p.auth, payload: events });
+      assert.ok(res.json().every((r: { result: string }) => r.result === 'created'), res.body);
+    };
+    const grantTo = async (ref: string) => assert.equal((await t.inject({ method: 'POST', url: '/v1/grants', headers: carrierA.auth,
+      payload: { granteePartyId: forwarder.id, referenceType: ref.startsWith('TRD') ? 'TRD' : 'BKG', referenceValue: ref } })).statusCode, 201);
+    const seenBy = async () => ids(await get(forwarder, `/v2/events?equipmentReference=${late}`));
+    // The second shipment's journey is reported first; the first one's events arrive afterwards.
+    const second = equipmentEvent({ equipmentReference: late, code: 'PICK', bookings: ['BKG-L2'], at: '2026-11-10T08:00:00Z' });
+    const gateSecond = equipmentEvent({ equipmentReference: late, code: 'GTIN', at: '2026-11-11T08:00:00Z' });
+    await post(carrierA, [second]);
+    await post(terminal, [gateSecond]);
+    const first = equipmentEvent({ equipmentReference: late, code: 'PICK', bookings: ['BKG-L1'], at: '2026-11-01T08:00:00Z' });
+    const gateFirst = equipmentEvent({ equipmentReference: late, code: 'GTIN', at: '2026-11-02T08:00:00Z' });
+    const blOnly = equipmentEvent({ equipmentReference: late, code: 'LOAD', transportDocuments: ['TRD-L1'], at: '2026-11-03T08:00:00Z' });
+    const afterBl = equipmentEvent({ equipmentReference: late, code: 'DISC', at: '2026-11-04T08:00:00Z' });
+    await post(carrierA, [first, blOnly]);
+    await post(terminal, [gateFirst, afterBl]);
+    await grantTo('BKG-L1');
+    // The B/L is not yet known to belong to BKG-L1: it looks like another shipment and closes the window.
+    assert.deepEqual(await seenBy(), [first.eventID, gateFirst.eventID].sort());
+    // Booking and B/L named together: one shipment, so the window reaches the next booking again.
+    await post(carrierA, [equipmentEvent({ equipmentReference: late, code: 'INSP', bookings: ['BKG-L1'], transportDocuments: ['TRD-L1'], at: '2026-11-03T09:00:00Z' })]);
+    const linked = await seenBy();
+    for (const e of [first, gateFirst, blOnly, afterBl]) assert.ok(linked.includes(e.eventID as string), String(e.equipmentEventTypeCode));
+    assert.ok(!linked.includes(second.eventID as string) && !linked.includes(gateSecond.eventID as string));
+  });
+
   it('Idempotency-Key: a retried grant creates one grant', async () => {
     const headers = { ...carrierA.auth, 'idempotency-key': 'grant-retry-1' };
     const body = { granteePartyId: customs.id, referenceType: 'BKG', referenceValue: 'BKG-A1' };

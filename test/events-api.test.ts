@@ -97,6 +97,28 @@ describe('POST /v2/events', () => {
     assert.deepEqual(list.json().map((e: { eventID: string }) => e.eventID), [good.eventID]);
   });
 
+  it('concurrent requests share commits and still answer each on its own: created, duplicate, conflict', async () => {
+    const event = equipmentEvent({ equipmentReference: containerNumber('CSQU', 7) });
+    const other = { ...event, equipmentEventTypeCode: 'GTOT' };
+    const batches = Array.from({ length: 6 }, (_, k) => Array.from({ length: 50 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('TGHU', k * 50 + i) })));
+    const post = (payload: unknown) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
+    const store = t.platform.ctx.events;
+    const [commits, requests] = [store.commits, store.groupedRequests];
+    const answers = await Promise.all([post(event), post(event), post(other), ...batches.map(post)]);
+    // Nine requests, fewer transactions: those that arrived while one committed went in the next.
+    assert.equal(store.groupedRequests - requests, 9);
+    assert.ok(store.commits - commits < 9, `${store.commits - commits} commits`);
+    const single = answers.slice(0, 3).map((r) => r.statusCode).sort();
+    // The first to commit created it; the same content again is a duplicate, other content a conflict.
+    assert.ok(['200,201,409', '201,409,409'].includes(String(single)), String(single));
+    for (const [k, res] of answers.slice(3).entries()) {
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json().map((r: { eventID: string; result: string }) => [r.eventID, r.result]), batches[k].map((e) => [e.eventID, 'created']));
+    }
+    const stored = await t.inject({ method: 'GET', url: `/v2/events?equipmentReference=${containerNumber('TGHU', 299)}`, headers: carrier.auth });
+    assert.equal(stored.json().length, 1);
+  });
+
   it('rejects a batch of more than 1000 events as a whole', async () => {
     const box = containerNumber('CSQU', 5);
     const events = Array.from({ length: 1001 }, () => equipmentEvent({ equipmentReference: box }));

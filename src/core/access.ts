@@ -25,15 +25,12 @@ export type GrantReferenceType = (typeof GRANT_REFERENCE_TYPES)[number];
  * another shipment — one never named together with this one on an event (a booking and its B/L
  * travel together; the next customer's booking does not). An equipment event inside that window
  * belongs to the shipment even when it does not repeat the reference (a terminal's gate-in names
- * only the box). `a` is the `shipment_equipment` row of the document, `events` the event.
+ * only the box). The event store keeps each window's start and end (`first_at`, `end_at`) as it
+ * writes, so this is a range check. `a` is the `shipment_equipment` row, `events` the event.
  */
 export const journeyCovers = sql`a.equipment_reference = events.equipment_reference
-  and events.event_date_time >= a.first_at
-  and not exists (select 1 from shipment_equipment n
-    where n.equipment_reference = a.equipment_reference and n.first_at > a.first_at and n.first_at <= events.event_date_time
-      and not (n.ref_type = a.ref_type and n.ref_value = a.ref_value)
-      and not exists (select 1 from document_links l where l.ref_type = a.ref_type and l.ref_value = a.ref_value
-        and l.other_type = n.ref_type and l.other_value = n.ref_value))`;
+  and a.first_at <= events.event_date_time
+  and (a.end_at is null or events.event_date_time < a.end_at)`;
 
 function activeGrant(partyId: string, now: string) {
   return sql`g.grantee_party_id = ${partyId} and g.revoked_at is null and (g.expires_at is null or g.expires_at > ${now})`;

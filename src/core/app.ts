@@ -29,7 +29,10 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   await app.register(cookie);
   registerAuth(app, ctx.db);
 
+  // Nothing acknowledged is lost: a request that may have written — a change, or an authority's
+  // read with its audit record — answers only once its commits are on disk.
   app.addHook('onSend', async (request, reply) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.principal?.authority) await ctx.flush();
     if (!reply.hasHeader('API-Version')) reply.header('API-Version', request.url.startsWith('/v2/') ? TNT_API_VERSION : PLATFORM_API_VERSION);
   });
 

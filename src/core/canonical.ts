@@ -2,10 +2,18 @@ import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted, so that the same content always gives the same text. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  return JSON.stringify(sortedKeys(value));
+}
+
+// Copies objects with their keys in sorted order and lets the native JSON.stringify do the rest:
+// several times faster than building the text by hand.
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedKeys);
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) out[k] = sortedKeys(obj[k]);
+  return out;
 }
 
 export const contentHash = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');

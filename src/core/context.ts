@@ -11,6 +11,8 @@ export interface AppContext {
   config: Config;
   db: Db;
   dialect: Dialect;
+  /** Resolves once every commit so far is on disk (see DbHandle.flush). */
+  flush(): Promise<void>;
   events: EventStore;
   stream: LiveStream;
   delivery?: DeliveryWorker;

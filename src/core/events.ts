@@ -63,11 +63,30 @@ const INSERT_CHUNK_ROWS = 500;
 // Any constant key; it only has to be the same for every writer of the events table.
 const PG_EVENT_ORDER_LOCK = 44_021_907;
 
+interface PendingAppend {
+  publisher: Publisher;
+  events: NewEvent[];
+  resolve: (results: AppendResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+// Group commit: requests that arrive while a transaction runs are written together in the next
+// one, so concurrent publishers share one durable commit (one fsync) instead of queueing for one
+// each. Bounded so that one transaction never grows without limit.
+const MAX_GROUP_EVENTS = 5_000;
+
 export class EventStore {
   /** Events this process has stored (for `/metrics`). */
   stored = 0;
+  /** Transactions the store has committed, and the requests they carried (for `/metrics`). */
+  commits = 0;
+  groupedRequests = 0;
   private readonly projections: Projection[] = [];
   private readonly listeners: CommitListener[] = [];
+  private readonly queue: PendingAppend[] = [];
+  private draining = false;
+  /** What the access tables already hold, so that most batches need not write them again. */
+  private readonly known = new KnownFacts();
 
   constructor(private readonly db: Executor, private readonly dialect: Dialect) {}
 
@@ -80,55 +99,109 @@ export class EventStore {
     return () => this.listeners.splice(this.listeners.indexOf(l), 1);
   }
 
-  async append(publisher: Publisher, events: NewEvent[]): Promise<AppendResult[]> {
-    if (events.length === 0) return [];
-    const { results, created } = await this.db.transaction().execute(async (tx) => {
-      if (this.dialect === 'postgres') {
-        // One writer at a time: `seq` values then become visible in order, so a reader paging
-        // by `seq` (or the outbox) never skips an event that commits later with a lower number.
-        await sql`select pg_advisory_xact_lock(${PG_EVENT_ORDER_LOCK})`.execute(tx);
+  /** Stores the events; resolves only after the transaction holding them has committed. */
+  append(publisher: Publisher, events: NewEvent[]): Promise<AppendResult[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ publisher, events, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Start on the next turn of the event loop: requests whose bodies arrived in this turn
+        // join the first transaction. (SQLite statements run synchronously, so a transaction
+        // otherwise completes before any other request gets this far.)
+        setImmediate(() => void this.drain());
       }
-      return this.appendInTx(tx, publisher, events);
     });
-    this.stored += created.length;
-    if (created.length) for (const l of this.listeners) l(created);
-    return results;
+  }
+
+  private async drain() {
+    try {
+      while (this.queue.length) {
+        let size = 0;
+        let n = 0;
+        while (n < this.queue.length && (n === 0 || size + this.queue[n].events.length <= MAX_GROUP_EVENTS)) size += this.queue[n++].events.length;
+        await this.commitGroup(this.queue.splice(0, n));
+      }
+    } finally {
+      this.draining = false;
+      if (this.queue.length) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    }
+  }
+
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
+    let outcomes: { results: AppendResult[]; created: StoredEvent[]; facts: Facts }[];
+    try {
+      outcomes = await this.db.transaction().execute(async (tx) => {
+        if (this.dialect === 'postgres') {
+          // One writer at a time: `seq` values then become visible in order, so a reader paging
+          // by `seq` (or the outbox) never skips an event that commits later with a lower number.
+          await sql`select pg_advisory_xact_lock(${PG_EVENT_ORDER_LOCK})`.execute(tx);
+        }
+        const done = [];
+        for (const p of group) done.push(await this.appendInTx(tx, p.publisher, p.events));
+        return done;
+      });
+    } catch (error) {
+      // A failure must not take the other requests of the group down with it: each is retried
+      // alone, so only the request that fails on its own sees the error.
+      if (group.length === 1) group[0].reject(error);
+      else for (const p of group) await this.commitGroup([p]);
+      return;
+    }
+    this.commits++;
+    this.groupedRequests += group.length;
+    group.forEach((p, i) => p.resolve(outcomes[i].results));
+    for (const { created, facts } of outcomes) {
+      this.stored += created.length;
+      // Only now, after commit: a rolled-back write must not be taken as known.
+      this.known.remember(facts);
+      if (created.length) for (const l of this.listeners) l(created);
+    }
   }
 
   private async appendInTx(tx: Tx, publisher: Publisher, events: NewEvent[]) {
-    const existing = new Map<string, { seq: number; hash: string }>();
-    for (const ids of chunks(events.map((e) => e.eventId), INSERT_CHUNK_ROWS)) {
-      const rows = await tx.selectFrom('events').select(['seq', 'event_id', 'content_hash']).where('event_id', 'in', ids).execute();
-      for (const r of rows) existing.set(r.event_id, { seq: Number(r.seq), hash: r.content_hash });
-    }
-
-    const results: AppendResult[] = [];
-    const fresh: NewEvent[] = [];
-    const pendingInBatch = new Map<string, NewEvent>();
-    for (const e of events) {
-      const before = existing.get(e.eventId);
-      const earlier = pendingInBatch.get(e.eventId);
-      if (before) results.push(before.hash === e.contentHash ? { eventId: e.eventId, result: 'duplicate', seq: before.seq } : { eventId: e.eventId, result: 'conflict' });
-      else if (earlier) results.push(earlier.contentHash === e.contentHash ? { eventId: e.eventId, result: 'duplicate', seq: -1 } : { eventId: e.eventId, result: 'conflict' });
-      else {
-        pendingInBatch.set(e.eventId, e);
-        fresh.push(e);
-        results.push({ eventId: e.eventId, result: 'created', seq: -1 });
-      }
-    }
+    // The first occurrence of each eventID in the request is the one written; later ones are
+    // compared with it. An eventID stored before is recognised by the unique index: the insert
+    // skips it, and only those few are read back to tell a retry from a conflict.
+    const firstIndex = new Map<string, number>();
+    events.forEach((e, i) => { if (!firstIndex.has(e.eventId)) firstIndex.set(e.eventId, i); });
+    const fresh = [...firstIndex.values()].map((i) => events[i]);
 
     const receivedAt = nowIso();
     const created: StoredEvent[] = [];
+    const createdSeq = new Map<string, number>();
     for (const part of chunks(fresh, INSERT_CHUNK_ROWS)) {
-      const rows = await insertMany(tx, this.dialect, 'events', part.map((e) => toRow(e, publisher.partyId, receivedAt)), { returning: 'seq, event_id' });
-      const seqById = new Map(rows.map((r) => [r.event_id as string, Number(r.seq)]));
-      for (const e of part) created.push({ ...e, seq: seqById.get(e.eventId)!, publisherPartyId: publisher.partyId });
+      const rows = await insertMany(tx, this.dialect, 'events', part.map((e) => toRow(e, publisher.partyId, receivedAt)),
+        { suffix: 'on conflict (event_id) do nothing', returning: 'seq, event_id' });
+      for (const r of rows) createdSeq.set(r.event_id as string, Number(r.seq));
     }
-    const seqById = new Map(created.map((c) => [c.eventId, c.seq]));
-    for (const r of results) if (r.result !== 'conflict' && r.seq === -1) r.seq = seqById.get(r.eventId)!;
+    for (const e of fresh) if (createdSeq.has(e.eventId)) created.push({ ...e, seq: createdSeq.get(e.eventId)!, publisherPartyId: publisher.partyId });
+    created.sort((a, b) => a.seq - b.seq);
 
+    const storedBefore = new Map<string, { seq: number; hash: string }>();
+    const known = fresh.filter((e) => !createdSeq.has(e.eventId)).map((e) => e.eventId);
+    for (const ids of chunks(known, INSERT_CHUNK_ROWS)) {
+      const rows = await tx.selectFrom('events').select(['seq', 'event_id', 'content_hash']).where('event_id', 'in', ids).execute();
+      for (const r of rows) storedBefore.set(r.event_id, { seq: Number(r.seq), hash: r.content_hash });
+    }
+
+    const results: AppendResult[] = events.map((e, i) => {
+      const seq = createdSeq.get(e.eventId);
+      if (seq !== undefined) {
+        if (firstIndex.get(e.eventId) === i) return { eventId: e.eventId, result: 'created', seq };
+        const first = events[firstIndex.get(e.eventId)!];
+        return first.contentHash === e.contentHash ? { eventId: e.eventId, result: 'duplicate', seq } : { eventId: e.eventId, result: 'conflict' };
+      }
+      const before = storedBefore.get(e.eventId)!;
+      return before.hash === e.contentHash ? { eventId: e.eventId, result: 'duplicate', seq: before.seq } : { eventId: e.eventId, result: 'conflict' };
+    });
+
+    let facts: Facts = { owners: [], links: [], journeys: [] };
     if (created.length) {
-      await this.writeReferences(tx, publisher, created);
+      facts = await this.writeReferences(tx, publisher, created);
       for (const p of this.projections) await p(tx, created, this.dialect);
       await audit(tx, publisher, {
         action: 'events.publish',
@@ -136,16 +209,22 @@ export class EventStore {
       });
       await enqueueForSubscribers(tx, this.dialect, created);
     }
-    return { results, created };
+    return { results, created, facts };
   }
 
-  /** Document references, their owners, and the journeys of boxes on them (for the access policy). */
-  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[]) {
+  /**
+   * Document references, their owners, and the journeys of boxes on them (for the access policy).
+   * Returns the facts written, for `KnownFacts` once the transaction has committed.
+   */
+  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[]): Promise<Facts> {
     const refRows = created.flatMap((e) => uniqueRefs(e).map((r) => ({ seq: e.seq, ref_type: r.type, ref_value: r.value })));
     for (const part of chunks(refRows, INSERT_CHUNK_ROWS)) await insertMany(tx, this.dialect, 'event_refs', part);
 
+    const facts: Facts = { owners: [], links: [], journeys: [] };
     if (publisher.isCarrier && refRows.length) {
-      const owners = dedupe(refRows.map((r) => ({ ref_type: r.ref_type, ref_value: r.ref_value })), (r) => `${r.ref_type}|${r.ref_value}`);
+      const owners = dedupe(refRows.map((r) => ({ ref_type: r.ref_type, ref_value: r.ref_value })), (r) => `${r.ref_type}|${r.ref_value}`)
+        .filter((o) => !this.known.owned(`${o.ref_type}|${o.ref_value}`));
+      facts.owners = owners.map((o) => `${o.ref_type}|${o.ref_value}`);
       const now = nowIso();
       for (const part of chunks(owners, INSERT_CHUNK_ROWS)) {
         await insertMany(tx, this.dialect, 'document_owners', part.map((o) => ({ ...o, owner_party_id: publisher.partyId, created_at: now })),
@@ -153,39 +232,113 @@ export class EventStore {
       }
     }
 
+    // Boxes whose journey windows may have moved: a journey that began (or began earlier than we
+    // knew), or a new link between documents the box travels on.
+    const changedBoxes = new Set<string>();
+
     // Documents named together on one event belong to one shipment (a booking and its B/L).
     const links = new Map<string, { ref_type: string; ref_value: string; other_type: string; other_value: string }>();
     for (const e of created) {
       const refs = uniqueRefs(e);
       for (const a of refs) for (const b of refs) {
-        if (a !== b) links.set(`${a.type}|${a.value}|${b.type}|${b.value}`, { ref_type: a.type, ref_value: a.value, other_type: b.type, other_value: b.value });
+        const key = `${a.type}|${a.value}|${b.type}|${b.value}`;
+        if (a !== b && !this.known.linked(key)) links.set(key, { ref_type: a.type, ref_value: a.value, other_type: b.type, other_value: b.value });
       }
     }
+    facts.links = [...links.keys()];
     for (const part of chunks([...links.values()], INSERT_CHUNK_ROWS)) {
-      await insertMany(tx, this.dialect, 'document_links', part, { suffix: 'on conflict (ref_type, ref_value, other_type, other_value) do nothing' });
+      const added = await insertMany(tx, this.dialect, 'document_links', part,
+        { suffix: 'on conflict (ref_type, ref_value, other_type, other_value) do nothing', returning: 'ref_type, ref_value' });
+      for (const docs of chunks(added, INSERT_CHUNK_ROWS)) {
+        const boxes = await tx.selectFrom('shipment_equipment').select('equipment_reference').distinct()
+          .where((eb) => eb.or(docs.map((d) => eb.and([eb('ref_type', '=', d.ref_type as string), eb('ref_value', '=', d.ref_value as string)])))).execute();
+        for (const b of boxes) changedBoxes.add(b.equipment_reference);
+      }
     }
 
-    const journeys = new Map<string, { ref_type: string; ref_value: string; equipment_reference: string; first_at: string; last_at: string }>();
+    const journeys = new Map<string, { ref_type: string; ref_value: string; equipment_reference: string; first_at: string }>();
     for (const e of created) {
       if (!e.equipmentReference) continue;
       for (const r of uniqueRefs(e)) {
         const key = `${r.type}|${r.value}|${e.equipmentReference}`;
         const j = journeys.get(key);
-        if (!j) journeys.set(key, { ref_type: r.type, ref_value: r.value, equipment_reference: e.equipmentReference, first_at: e.eventDateTime, last_at: e.eventDateTime });
-        else {
-          if (e.eventDateTime < j.first_at) j.first_at = e.eventDateTime;
-          if (e.eventDateTime > j.last_at) j.last_at = e.eventDateTime;
-        }
+        if (this.known.journeyStartsBy(key, e.eventDateTime)) continue;
+        if (!j) journeys.set(key, { ref_type: r.type, ref_value: r.value, equipment_reference: e.equipmentReference, first_at: e.eventDateTime });
+        else if (e.eventDateTime < j.first_at) j.first_at = e.eventDateTime;
       }
     }
+    facts.journeys = [...journeys.entries()].map(([key, j]) => ({ key, firstAt: j.first_at }));
     for (const part of chunks([...journeys.values()], INSERT_CHUNK_ROWS)) {
-      await insertMany(tx, this.dialect, 'shipment_equipment', part, {
-        suffix: `on conflict (ref_type, ref_value, equipment_reference) do update set
-          first_at = case when excluded.first_at < shipment_equipment.first_at then excluded.first_at else shipment_equipment.first_at end,
-          last_at = case when excluded.last_at > shipment_equipment.last_at then excluded.last_at else shipment_equipment.last_at end`,
+      // Only a journey that is new or starts earlier is written (and returned); the common case —
+      // one more event of a journey already known — writes nothing here.
+      const moved = await insertMany(tx, this.dialect, 'shipment_equipment', part, {
+        suffix: `on conflict (ref_type, ref_value, equipment_reference) do update set first_at = excluded.first_at
+          where excluded.first_at < shipment_equipment.first_at`,
+        returning: 'equipment_reference',
       });
+      for (const m of moved) changedBoxes.add(m.equipment_reference as string);
+    }
+    for (const boxes of chunks([...changedBoxes], INSERT_CHUNK_ROWS)) await updateJourneyEnds(tx, this.dialect, boxes);
+    return facts;
+  }
+}
+
+const KNOWN_FACTS_MAX = 200_000;
+
+/** Access-table rows a transaction wrote (or found already there): owners, links, journey starts. */
+interface Facts {
+  owners: string[];
+  links: string[];
+  journeys: { key: string; firstAt: string }[];
+}
+
+/**
+ * Document owners, document links and journey starts this process has seen committed. None of
+ * them is ever deleted, and a journey's start only moves earlier, so a fact remembered here is
+ * still true: writing it again would change nothing. Bounded; forgetting only costs a write.
+ */
+class KnownFacts {
+  private owners = new Set<string>();
+  private links = new Set<string>();
+  /** `type|value|box` → a time at or after the journey's stored start. */
+  private journeys = new Map<string, string>();
+
+  owned(key: string) { return this.owners.has(key); }
+  linked(key: string) { return this.links.has(key); }
+  journeyStartsBy(key: string, at: string) {
+    const start = this.journeys.get(key);
+    return start !== undefined && start <= at;
+  }
+
+  remember({ owners, links, journeys }: Facts) {
+    if (this.owners.size + this.links.size + this.journeys.size > KNOWN_FACTS_MAX) {
+      this.owners = new Set();
+      this.links = new Set();
+      this.journeys = new Map();
+    }
+    for (const o of owners) this.owners.add(o);
+    for (const l of links) this.links.add(l);
+    for (const { key, firstAt } of journeys) {
+      const before = this.journeys.get(key);
+      if (before === undefined || firstAt < before) this.journeys.set(key, firstAt);
     }
   }
+}
+
+/**
+ * The end of each journey of these boxes (see `journeyCovers`): the first start, after its own,
+ * of a journey on a document of another shipment — one not linked to this journey's document.
+ * Materialised at write time so that reads compare an event's time with two columns.
+ */
+export async function updateJourneyEnds(db: Executor, dialect: Dialect, boxes?: string[]): Promise<void> {
+  const nextStart = sql`(select min(n.first_at) from shipment_equipment n
+    where n.equipment_reference = shipment_equipment.equipment_reference and n.first_at > shipment_equipment.first_at
+      and not (n.ref_type = shipment_equipment.ref_type and n.ref_value = shipment_equipment.ref_value)
+      and not exists (select 1 from document_links l where l.ref_type = shipment_equipment.ref_type and l.ref_value = shipment_equipment.ref_value
+        and l.other_type = n.ref_type and l.other_value = n.ref_value))`;
+  const differs = dialect === 'postgres' ? sql`is distinct from` : sql`is not`;
+  const which = boxes ? sql`equipment_reference in (${sql.join(boxes)}) and` : sql``;
+  await sql`update shipment_equipment set end_at = ${nextStart} where ${which} end_at ${differs} ${nextStart}`.execute(db);
 }
 
 function uniqueRefs(e: NewEvent) {

@@ -2,6 +2,7 @@
 // Each module adds its own list; names sort in the order they must run.
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db, Dialect } from './db.js';
+import { updateJourneyEnds } from './events.js';
 
 export type MigrationSet = Record<string, (dialect: Dialect) => Migration>;
 
@@ -181,6 +182,17 @@ export const coreMigrations: MigrationSet = {
         .execute();
     },
   }),
+  // Journey windows are kept whole (start and end) at write time, so that the access policy reads
+  // them with a range check instead of searching for the next journey on every event.
+  '0002_journey_windows': (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('shipment_equipment').addColumn('end_at', 'text').execute();
+      await db.schema.alterTable('shipment_equipment').dropColumn('last_at').execute();
+      await db.schema.dropIndex('shipment_equipment_box').execute();
+      await db.schema.createIndex('shipment_equipment_box').on('shipment_equipment').columns(['equipment_reference', 'first_at']).execute();
+      await updateJourneyEnds(db, dialect);
+    },
+  }),
 };
 
 /**
@@ -197,7 +209,10 @@ async function migrationTableSchema(db: Db, dialect: Dialect): Promise<string | 
 export async function migrate(db: Db, dialect: Dialect, sets: MigrationSet[] = [coreMigrations]): Promise<void> {
   const all: Record<string, Migration> = {};
   for (const set of sets) for (const [name, make] of Object.entries(set)) all[name] = make(dialect);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, migrationTableSchema: await migrationTableSchema(db, dialect) });
+  // Each module numbers its own migrations, so a core migration may come after a module's.
+  const migrator = new Migrator({
+    db, provider: { getMigrations: async () => all }, migrationTableSchema: await migrationTableSchema(db, dialect), allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { GRANT_REFERENCE_TYPES } from './access.js';
 import { audit, queryAudit } from './audit.js';
-import { requirePrincipal, requireRole, SESSION_COOKIE } from './auth.js';
+import { forgetApiKeys, requirePrincipal, requireRole, SESSION_COOKIE } from './auth.js';
 import type { AppContext } from './context.js';
 import { listDeadLetters, replayDeadLetters } from './delivery.js';
 import { invalid, ProblemError } from './errors.js';
@@ -106,6 +106,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await revokeApiKey(tx, request.params.id, request.params.keyId);
       await audit(tx, p, { action: 'apikey.revoke', resource: `apikey:${request.params.keyId}` });
     });
+    forgetApiKeys();
     return reply.code(204).send();
   });
 

@@ -94,13 +94,16 @@ export interface DocumentLinkRow {
   other_value: string;
 }
 
-/** A container's journey on a shipment: from the first event linking box and document on. */
+/**
+ * A container's journey on a shipment: from the first event linking box and document, until the
+ * box's first journey on another shipment starts (`end_at`, null while none has).
+ */
 export interface ShipmentEquipmentRow {
   ref_type: string;
   ref_value: string;
   equipment_reference: string;
   first_at: string;
-  last_at: string;
+  end_at: string | null;
 }
 
 export interface ContainerStatusRow {

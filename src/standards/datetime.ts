@@ -96,6 +96,12 @@ export function validateDateTime(value: unknown): ValidationResult<OffsetDateTim
     return invalid('datetime.offsetRange', `offset must be between -12:00 and +14:00, got ${offset}`);
   }
 
+  // Already UTC (what most systems send): the text is the answer, without building dates.
+  if (offsetMinutes === 0 && offset === 'Z' && year >= 100) {
+    const ms = fraction === undefined ? '000' : fraction.padEnd(3, '0').slice(0, 3);
+    return valid({ utc: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`, offsetMinutes: 0, epochMs: Date.UTC(year, month - 1, day, hour, minute, second, Number(ms)) });
+  }
+
   // Build the wall-clock time as if it were UTC, then shift by the offset. setUTCFullYear is used
   // rather than Date.UTC because Date.UTC maps years 0–99 to 1900–1999.
   const milliseconds = fraction === undefined ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));

@@ -17,10 +17,10 @@ export const FACILITY_TYPE_CODES = ['BOCR', 'CLOC', 'COFS', 'COYA', 'OFFD', 'DEP
 export const DOCUMENT_REFERENCE_TYPES = ['BKG', 'TRD'] as const;
 
 const COMMON_FIELDS = ['eventID', 'eventType', 'eventClassifierCode', 'eventDateTime', 'eventCreatedDateTime', 'references'];
-const FIELDS_BY_TYPE: Record<string, string[]> = {
-  EQUIPMENT: [...COMMON_FIELDS, 'equipmentEventTypeCode', 'equipmentReference', 'ISOEquipmentCode', 'emptyIndicatorCode', 'eventLocation', 'transportCall', 'seals', 'documentReferences'],
-  TRANSPORT: [...COMMON_FIELDS, 'transportEventTypeCode', 'delayReasonCode', 'changeRemark', 'transportCall', 'documentReferences'],
-  SHIPMENT: [...COMMON_FIELDS, 'shipmentEventTypeCode', 'documentID', 'documentTypeCode', 'reason'],
+const FIELDS_BY_TYPE: Record<string, Set<string>> = {
+  EQUIPMENT: new Set([...COMMON_FIELDS, 'equipmentEventTypeCode', 'equipmentReference', 'ISOEquipmentCode', 'emptyIndicatorCode', 'eventLocation', 'transportCall', 'seals', 'documentReferences']),
+  TRANSPORT: new Set([...COMMON_FIELDS, 'transportEventTypeCode', 'delayReasonCode', 'changeRemark', 'transportCall', 'documentReferences']),
+  SHIPMENT: new Set([...COMMON_FIELDS, 'shipmentEventTypeCode', 'documentID', 'documentTypeCode', 'reason']),
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -108,7 +108,7 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
   }
   if (eventType) {
     for (const key of Object.keys(raw)) {
-      if (!FIELDS_BY_TYPE[eventType].includes(key)) c.fail(`/${key}`, 'additionalProperties', `unknown field for a ${eventType} event`);
+      if (!FIELDS_BY_TYPE[eventType].has(key)) c.fail(`/${key}`, 'additionalProperties', `unknown field for a ${eventType} event`);
     }
   }
 
@@ -197,5 +197,41 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
       contentHash: contentHash(raw),
       body: JSON.stringify(body),
     },
+  };
+}
+
+export const MAX_BATCH_EVENTS = 1000;
+
+/** One item of a publish request, checked: the event to store, or why it is rejected. */
+export type CheckedItem = ValidatedEvent & { eventID: string | null };
+
+export type CheckedRequest =
+  | { ok: true; single: boolean; items: CheckedItem[] }
+  | { ok: false; errors: FieldError[] };
+
+/**
+ * Checks the body of `POST /v2/events` as received: one event or an array of up to
+ * MAX_BATCH_EVENTS, each item on its own (a bad item rejects only itself). Pure, so that it can
+ * run on a worker thread.
+ */
+export function checkPublishRequest(text: string, now: Date): CheckedRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [{ pointer: '/body', rule: 'json', detail: `body is not valid JSON: ${(error as Error).message}` }] };
+  }
+  const single = !Array.isArray(body);
+  const items = single ? [body] : (body as unknown[]);
+  if (!single && items.length > MAX_BATCH_EVENTS) {
+    return { ok: false, errors: [{ pointer: '/body', rule: 'maxItems', detail: `a batch holds at most ${MAX_BATCH_EVENTS} events` }] };
+  }
+  return {
+    ok: true,
+    single,
+    items: items.map((item, i) => {
+      const id = (item as { eventID?: unknown } | null)?.eventID;
+      return { ...validateEvent(item, single ? '/body' : `/body/${i}`, now), eventID: typeof id === 'string' ? id : null };
+    }),
   };
 }

@@ -15,10 +15,11 @@ import { idempotent } from '../../core/idempotency.js';
 import { nowIso } from '../../core/time.js';
 import { validateContainerNumber } from '../../standards/index.js';
 import { FILTER_PARAMETERS, parseEventFilter } from './filters.js';
-import { validateEvent } from './model.js';
+import { MAX_BATCH_EVENTS } from './model.js';
+import { EventValidator } from './validator.js';
 import { EventSchema, PublishResultSchema, SubscriptionSchema } from './schemas.js';
 
-export const MAX_BATCH_EVENTS = 1000;
+export { MAX_BATCH_EVENTS };
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
@@ -100,42 +101,44 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return JSON.parse(event.body);
   });
 
-  r.post('/v2/events', {
-    bodyLimit: MAX_BATCH_BODY_BYTES,
-    schema: {
-      tags: ['Track & Trace (DCSA 2.2)'],
-      summary: `Publish one event (201/200/409/400) or an array of up to ${MAX_BATCH_EVENTS} (200, one result per item)`,
-      description: 'Idempotent on eventID: the same ID with the same content is a duplicate, with other content a conflict. Each item is validated on its own; a rejected item writes nothing.',
-      body: Type.Union([EventSchema, Type.Array(EventSchema, { maxItems: MAX_BATCH_EVENTS })]),
-      response: { 200: Type.Union([PublishResultSchema, Type.Array(PublishResultSchema)]), 201: PublishResultSchema },
-    },
-    // Items are validated one by one below, so that a bad item rejects only itself.
-    validatorCompiler: () => (data: unknown) => ({ value: data }),
-  }, async (request, reply) => {
-    const publisher = requirePrincipal(request);
-    const body = request.body as unknown;
-    const single = !Array.isArray(body);
-    const items = single ? [body] : (body as unknown[]);
-    if (!single && items.length > MAX_BATCH_EVENTS) throw invalid('/body', 'maxItems', `a batch holds at most ${MAX_BATCH_EVENTS} events`);
-    const now = new Date();
-    const checked = items.map((item, i) => validateEvent(item, single ? '/body' : `/body/${i}`, now));
-    const valid = checked.flatMap((c) => (c.ok ? [c.event] : []));
-    const stored = await ctx.events.append({ partyId: publisher.partyId, actor: publisher.actor, isCarrier: publisher.roles.includes('carrier') }, valid);
-    let next = 0;
-    const results = checked.map((c, i) => {
-      if (!c.ok) {
-        const id = (items[i] as { eventID?: unknown } | null)?.eventID;
-        return { eventID: typeof id === 'string' ? id : null, result: 'rejected' as const, problem: problem('validation', `${c.errors[0].pointer}: ${c.errors[0].detail}`, c.errors) };
-      }
-      const s = stored[next++];
-      return s.result === 'conflict'
-        ? { eventID: s.eventId, result: 'rejected' as const, problem: problem('conflict', `eventID ${s.eventId} was already published with other content`) }
-        : { eventID: s.eventId, result: s.result };
+  // The publish route takes its body as text: parsing, validation and hashing happen together on
+  // a worker thread (validator.ts), not on the main thread.
+  const validator = new EventValidator();
+  app.addHook('onClose', () => validator.close());
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BATCH_BODY_BYTES }, (_request, text, done) => done(null, text));
+    scope.withTypeProvider<TypeBoxTypeProvider>().post('/v2/events', {
+      bodyLimit: MAX_BATCH_BODY_BYTES,
+      schema: {
+        tags: ['Track & Trace (DCSA 2.2)'],
+        summary: `Publish one event (201/200/409/400) or an array of up to ${MAX_BATCH_EVENTS} (200, one result per item)`,
+        description: 'Idempotent on eventID: the same ID with the same content is a duplicate, with other content a conflict. Each item is validated on its own; a rejected item writes nothing.',
+        body: Type.Union([EventSchema, Type.Array(EventSchema, { maxItems: MAX_BATCH_EVENTS })]),
+        response: { 200: Type.Union([PublishResultSchema, Type.Array(PublishResultSchema)]), 201: PublishResultSchema },
+      },
+      // The schema documents the body; items are validated one by one, so that a bad item
+      // rejects only itself.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+    }, async (request, reply) => {
+      const publisher = requirePrincipal(request);
+      const checked = await validator.check(request.body as unknown as string, new Date());
+      if (!checked.ok) throw invalid(checked.errors[0].pointer, checked.errors[0].rule, checked.errors[0].detail);
+      const valid = checked.items.flatMap((c) => (c.ok ? [c.event] : []));
+      const stored = await ctx.events.append({ partyId: publisher.partyId, actor: publisher.actor, isCarrier: publisher.roles.includes('carrier') }, valid);
+      let next = 0;
+      const results = checked.items.map((c) => {
+        if (!c.ok) return { eventID: c.eventID, result: 'rejected' as const, problem: problem('validation', `${c.errors[0].pointer}: ${c.errors[0].detail}`, c.errors) };
+        const s = stored[next++];
+        return s.result === 'conflict'
+          ? { eventID: s.eventId, result: 'rejected' as const, problem: problem('conflict', `eventID ${s.eventId} was already published with other content`) }
+          : { eventID: s.eventId, result: s.result };
+      });
+      if (!checked.single) return reply.code(200).send(results);
+      const only = results[0];
+      if (only.result === 'rejected') return sendProblem(reply, { ...only.problem!, instance: request.url });
+      return reply.code(only.result === 'created' ? 201 : 200).send(only);
     });
-    if (!single) return reply.code(200).send(results);
-    const only = results[0];
-    if (only.result === 'rejected') return sendProblem(reply, { ...only.problem!, instance: request.url });
-    return reply.code(only.result === 'created' ? 201 : 200).send(only);
   });
 
   // ---- convenience reads for the web app -------------------------------------------------
