@@ -18,11 +18,19 @@ export interface BenchPlatform {
   close(): Promise<void>;
 }
 
-/** A platform on a fresh database: SQLite in a temp dir, or a fresh schema of DATABASE_URL. */
+/**
+ * A platform on a fresh database: SQLite in a temp dir, or a fresh schema of DATABASE_URL.
+ * With BENCH_KEEP=<name> the database is named, reused if it exists and kept afterwards (to
+ * measure again without loading millions of events again).
+ */
 export async function benchPlatform(): Promise<BenchPlatform> {
   const url = process.env.DATABASE_URL;
-  const schema = url ? `bench_${randomBytes(5).toString('hex')}` : undefined;
-  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'jiaozhou-bench-'));
+  const keep = process.env.BENCH_KEEP;
+  if (keep && !/^[a-z0-9_]+$/.test(keep)) throw new Error('BENCH_KEEP: lowercase letters, digits and _');
+  const schema = url ? (keep ? `bench_keep_${keep}` : `bench_${randomBytes(5).toString('hex')}`) : undefined;
+  const base = process.env.BENCH_DIR ?? tmpdir();
+  const dir = keep ? join(base, `jiaozhou-bench-keep-${keep}`) : mkdtempSync(join(base, 'jiaozhou-bench-'));
+  mkdirSync(dir, { recursive: true });
   const config = { ...loadConfig({ DATA_DIR: dir, JIAOZHOU_DEMO: '0' }), databaseUrl: url, bootstrapAdminKey: BENCH_ADMIN_KEY };
   const platform = await startPlatform(config, {
     db: url ? { databaseUrl: url, pgSchema: schema, poolSize: 8 } : { sqliteFile: join(dir, 'bench.sqlite') },
@@ -32,6 +40,7 @@ export async function benchPlatform(): Promise<BenchPlatform> {
     platform, dir, schema,
     async close() {
       await platform.close();
+      if (keep) return;
       if (url && schema) await dropPgSchema(url, schema);
       rmSync(dir, { recursive: true, force: true });
     },

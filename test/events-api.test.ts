@@ -82,6 +82,19 @@ describe('POST /v2/events', () => {
     assert.equal(list.json()[0].equipmentEventTypeCode, 'GTIN');
   });
 
+  it('a retry with the keys in another order, or without the eventCreatedDateTime the platform filled in, is a duplicate', async () => {
+    const post = (payload: unknown) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
+    const event = equipmentEvent({ equipmentReference: containerNumber('CSQU', 8) });
+    assert.equal((await post(event)).statusCode, 201);
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    assert.equal((await post(reordered)).statusCode, 200);
+    const bare = { ...equipmentEvent({ equipmentReference: containerNumber('CSQU', 9) }), eventCreatedDateTime: undefined };
+    assert.equal((await post(bare)).statusCode, 201);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal((await post(bare)).statusCode, 200);
+    assert.equal((await post({ ...bare, emptyIndicatorCode: 'EMPTY' })).statusCode, 409);
+  });
+
   it('a batch answers per item, in order, and writes only the valid items', async () => {
     const box = containerNumber('CSQU', 4);
     const good = equipmentEvent({ equipmentReference: box });

@@ -68,6 +68,8 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
       '# HELP jiaozhou_db_query_seconds_total Time spent executing database statements, summed.', '# TYPE jiaozhou_db_query_seconds_total counter', `jiaozhou_db_query_seconds_total ${dbMetrics.seconds.toFixed(6)}`,
       '# HELP jiaozhou_db_busy_seconds_total Wall time with at least one database statement running.', '# TYPE jiaozhou_db_busy_seconds_total counter', `jiaozhou_db_busy_seconds_total ${dbMetrics.busySeconds.toFixed(6)}`,
       '# HELP jiaozhou_events_stored_total Events stored by this process.', '# TYPE jiaozhou_events_stored_total counter', `jiaozhou_events_stored_total ${ctx.events.stored}`,
+      '# HELP jiaozhou_event_commits_total Event store transactions committed (one may carry several requests).', '# TYPE jiaozhou_event_commits_total counter', `jiaozhou_event_commits_total ${ctx.events.commits}`,
+      '# HELP jiaozhou_event_requests_total Publish requests written by those transactions.', '# TYPE jiaozhou_event_requests_total counter', `jiaozhou_event_requests_total ${ctx.events.groupedRequests}`,
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });

@@ -5,7 +5,8 @@ import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Principal } from './auth.js';
 import { eventVisibleTo, journeyCovers } from './access.js';
 import { audit } from './audit.js';
-import { insertMany, type Dialect, type Executor, type Tx } from './db.js';
+import { canonicalJson } from './canonical.js';
+import { insertMany, prepared, type Dialect, type Executor, type Tx } from './db.js';
 import { isAuthority } from './identity.js';
 import type { EventRow } from './tables.js';
 import { nowIso } from './time.js';
@@ -31,7 +32,10 @@ export interface NewEvent {
   exportVoyageNumber: string | null;
   carrierServiceCode: string | null;
   documentReferences: { type: DocumentReferenceType; value: string }[];
+  /** SHA-256 of `body` (`textHash`): a byte-identical retry is recognised without parsing. */
   contentHash: string;
+  /** The platform filled in eventCreatedDateTime: a retry's own fill-in is not other content. */
+  createdAtFilledIn: boolean;
   body: string;
 }
 
@@ -181,11 +185,11 @@ export class EventStore {
     for (const e of fresh) if (createdSeq.has(e.eventId)) created.push({ ...e, seq: createdSeq.get(e.eventId)!, publisherPartyId: publisher.partyId });
     created.sort((a, b) => a.seq - b.seq);
 
-    const storedBefore = new Map<string, { seq: number; hash: string }>();
+    const storedBefore = new Map<string, { seq: number; hash: string; body: string }>();
     const known = fresh.filter((e) => !createdSeq.has(e.eventId)).map((e) => e.eventId);
     for (const ids of chunks(known, INSERT_CHUNK_ROWS)) {
-      const rows = await tx.selectFrom('events').select(['seq', 'event_id', 'content_hash']).where('event_id', 'in', ids).execute();
-      for (const r of rows) storedBefore.set(r.event_id, { seq: Number(r.seq), hash: r.content_hash });
+      const rows = await tx.selectFrom('events').select(['seq', 'event_id', 'content_hash', 'body']).where('event_id', 'in', ids).execute();
+      for (const r of rows) storedBefore.set(r.event_id, { seq: Number(r.seq), hash: r.content_hash, body: r.body });
     }
 
     const results: AppendResult[] = events.map((e, i) => {
@@ -193,10 +197,10 @@ export class EventStore {
       if (seq !== undefined) {
         if (firstIndex.get(e.eventId) === i) return { eventId: e.eventId, result: 'created', seq };
         const first = events[firstIndex.get(e.eventId)!];
-        return first.contentHash === e.contentHash ? { eventId: e.eventId, result: 'duplicate', seq } : { eventId: e.eventId, result: 'conflict' };
+        return sameContent(e, first.contentHash, first.body) ? { eventId: e.eventId, result: 'duplicate', seq } : { eventId: e.eventId, result: 'conflict' };
       }
       const before = storedBefore.get(e.eventId)!;
-      return before.hash === e.contentHash ? { eventId: e.eventId, result: 'duplicate', seq: before.seq } : { eventId: e.eventId, result: 'conflict' };
+      return sameContent(e, before.hash, before.body) ? { eventId: e.eventId, result: 'duplicate', seq: before.seq } : { eventId: e.eventId, result: 'conflict' };
     });
 
     let facts: Facts = { owners: [], links: [], journeys: [] };
@@ -341,8 +345,22 @@ export async function updateJourneyEnds(db: Executor, dialect: Dialect, boxes?: 
   await sql`update shipment_equipment set end_at = ${nextStart} where ${which} end_at ${differs} ${nextStart}`.execute(db);
 }
 
+/**
+ * Is this event the same as one stored (or first in the request) with this body? A byte-identical
+ * retry is found by its hash; any other — keys in another order, eventCreatedDateTime filled in
+ * again by the platform — by comparing the canonical JSON. Only retries take the slow way.
+ */
+function sameContent(e: NewEvent, storedHash: string, storedBody: string): boolean {
+  if (e.contentHash === storedHash) return true;
+  const fresh = JSON.parse(e.body) as Record<string, unknown>;
+  const stored = JSON.parse(storedBody) as Record<string, unknown>;
+  if (e.createdAtFilledIn) fresh.eventCreatedDateTime = stored.eventCreatedDateTime;
+  return canonicalJson(fresh) === canonicalJson(stored);
+}
+
 function uniqueRefs(e: NewEvent) {
-  return dedupe(e.documentReferences, (r) => `${r.type}|${r.value}`);
+  const refs = e.documentReferences;
+  return refs.length < 2 ? refs : dedupe(refs, (r) => `${r.type}|${r.value}`);
 }
 
 function toRow(e: NewEvent, publisherPartyId: string, receivedAt: string): Omit<EventRow, 'seq'> {
@@ -457,7 +475,7 @@ export async function getEvent(db: Executor, viewer: Pick<Principal, 'partyId' |
 export async function containerTimeline(db: Executor, viewer: Pick<Principal, 'partyId' | 'authority'>, equipmentReference: string) {
   const rows = await db.selectFrom('events').selectAll()
     .where('equipment_reference', '=', equipmentReference).where(eventVisibleTo(viewer))
-    .orderBy('event_date_time').orderBy('seq').execute();
+    .orderBy('event_date_time').orderBy('seq').modifyEnd(prepared).execute();
   return rows.map(fromRow);
 }
 
@@ -483,6 +501,7 @@ export function fromRow(r: Selectable<EventRow>): StoredEvent {
     carrierServiceCode: r.carrier_service_code,
     documentReferences: [],
     contentHash: r.content_hash,
+    createdAtFilledIn: false,
     body: r.body,
   };
 }

@@ -4,7 +4,7 @@
 // built only from what was stored, so a retried POST appends the same event again and the event
 // store answers "duplicate".
 import { createHash } from 'node:crypto';
-import { contentHash } from '../../core/canonical.js';
+import { textHash } from '../../core/canonical.js';
 import type { NewEvent } from '../../core/events.js';
 import type { Call, StoredTimestamp } from './store.js';
 
@@ -50,11 +50,12 @@ export function spineEvent(call: Call, ts: StoredTimestamp, vesselName: string |
     transportEventTypeCode: code,
     transportCall,
   };
+  const text = JSON.stringify(body);
   return {
     eventId: body.eventID, eventType: 'TRANSPORT', eventClassifierCode: 'ACT', eventDateTime: ts.service_date_time,
     eventCreatedDateTime: ts.event_date_time, equipmentEventTypeCode: null, transportEventTypeCode: code, shipmentEventTypeCode: null,
     documentTypeCode: null, equipmentReference: null, emptyIndicatorCode: null, vesselIMONumber: call.vessel_imo_number,
     UNLocationCode: call.un_location_code, transportCallID: call.id, exportVoyageNumber: call.export_voyage_number,
-    carrierServiceCode: call.carrier_service_code, documentReferences: [], contentHash: contentHash(body), body: JSON.stringify(body),
+    carrierServiceCode: call.carrier_service_code, documentReferences: [], contentHash: textHash(text), createdAtFilledIn: false, body: text,
   };
 }

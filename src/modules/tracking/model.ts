@@ -1,6 +1,6 @@
 // DCSA Track & Trace 2.2 events: the code lists, and the validation that turns a published event
 // into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
-import { contentHash } from '../../core/canonical.js';
+import { textHash } from '../../core/canonical.js';
 import type { FieldError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
@@ -170,7 +170,7 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
 
   if (c.errors.length) return { ok: false, errors: c.errors };
   const createdAt = eventCreatedDateTime ?? now.toISOString();
-  const body = eventCreatedDateTime ? raw : { ...raw, eventCreatedDateTime: createdAt };
+  const body = JSON.stringify(eventCreatedDateTime ? raw : { ...raw, eventCreatedDateTime: createdAt });
   const str = (o: Obj | undefined, k: string) => (o && typeof o[k] === 'string' ? (o[k] as string) : null);
   return {
     ok: true,
@@ -192,10 +192,10 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
       exportVoyageNumber: str(transportCall, 'exportVoyageNumber'),
       carrierServiceCode: str(transportCall, 'carrierServiceCode'),
       documentReferences: refs,
-      // The hash covers the event as published, so a retry of the same content is a duplicate
-      // even when we filled in eventCreatedDateTime the first time.
-      contentHash: contentHash(raw),
-      body: JSON.stringify(body),
+      // A retry is told from other content by the event store (see `sameContent` there).
+      contentHash: textHash(body),
+      createdAtFilledIn: !eventCreatedDateTime,
+      body,
     },
   };
 }
