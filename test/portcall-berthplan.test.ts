@@ -63,8 +63,10 @@ describe('berth planning', () => {
 
   it('plans every call on a berth it fits, without overlaps, checked and explained', async () => {
     const res = await propose(terminal, window);
-    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.statusCode, 201, res.body);
     const plan = res.json();
+    assert.equal(plan.status, 'PROPOSED');
+    assert.equal(plan.stale, false);
     assert.equal(plan.feasible, true, JSON.stringify(plan.violations));
     assert.equal(plan.calls.length, 3);
     const big = plan.calls.find((c: { vesselName: string }) => c.vesselName === 'BIG ONE');
@@ -83,21 +85,166 @@ describe('berth planning', () => {
     assert.ok(plan.objectiveMinutes <= plan.firstComeFirstServedMinutes);
   });
 
-  it('accepting writes the berths and PTA-Berth timestamps; a re-plan keeps ships due soon where they are', async () => {
+  const get = (url: string, by: TestParty = terminal) => t.inject({ method: 'GET', url, headers: by.auth });
+  const accept = (id: string) => t.inject({ method: 'POST', url: `/v1/terminals/QQCT/berth-plans/${id}/accept`, headers: terminal.auth });
+  /** The planned (PLN) timestamps of the terminal's calls, as the DCSA publisher endpoint lists them. */
+  const plannedTimestamps = async () => (await get('/port-call/v2/events?classifierCode=PLN&limit=1000')).json().events as { eventID: string; terminalCall: { terminalCallID: string } }[];
+  const callOf = async (id: string) => (await get(`/v1/port-calls/${id}`)).json();
+  const sendEta = async (callId: string, at: number) => {
+    const res = await t.inject({ method: 'POST', url: '/port-call/v2/events', headers: carrier.auth, payload: { events: [{
+      eventID: randomUUID(), terminalCall: { terminalCallID: callId },
+      portCallService: { portCallServiceTypeCode: 'BERTH', portCallServiceEventTypeCode: 'ARRI', portCallPhaseTypeCode: 'INBD' },
+      timestamp: { classifierCode: 'EST', serviceDateTime: new Date(at).toISOString() },
+    }] } });
+    assert.equal(res.statusCode, 200, res.body);
+  };
+  const feederA = () => calls.find((c) => c.ship === 'FEEDER A')!.id;
+  const bigOne = () => calls.find((c) => c.ship === 'BIG ONE')!.id;
+
+  it('a pin fixes a ship to a berth and start; the others are planned around it; impossible pins name the rule', async () => {
+    // FEEDER A onto the big berth two hours after its ETA: BIG ONE must work around it.
+    const start = new Date(base + 2 * HOUR).toISOString();
+    const res = await propose(terminal, { ...window, pins: [{ portCallID: feederA(), berthId: 'QW01', start }] });
+    assert.equal(res.statusCode, 201, res.body);
+    const plan = res.json();
+    assert.equal(plan.feasible, true, JSON.stringify(plan.violations));
+    const a = plan.calls.find((c: { portCallID: string }) => c.portCallID === feederA());
+    assert.equal(a.berthId, 'QW01');
+    assert.equal(a.plannedBerthArrival, start);
+    assert.equal(a.pinned, true);
+    assert.match(a.why.berth, /pinned/);
+    assert.equal(a.waitMinutes, 110, 'the wait counts from the ETA (10 min after base), not from the pin');
+    assert.deepEqual(plan.parameters.pins, [{ portCallID: feederA(), berthId: 'QW01', start }]);
+    const big = plan.calls.find((c: { portCallID: string }) => c.portCallID === bigOne());
+    assert.ok(Date.parse(big.plannedBerthDeparture) <= Date.parse(a.plannedBerthArrival) || Date.parse(big.plannedBerthArrival) >= Date.parse(a.plannedBerthDeparture), 'no overlap with the pinned ship');
+
+    const refused = async (pins: object[], pointer: string, rule: string) => {
+      const bad = await propose(terminal, { ...window, pins });
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.match(String(bad.headers['content-type']), /problem\+json/);
+      assert.deepEqual([bad.json().errors[0].pointer, bad.json().errors[0].rule], [pointer, rule], bad.body);
+    };
+    await refused([{ portCallID: bigOne(), berthId: 'QW02', start }], '/body/pins/0/berthId', 'berthPlan.berthFit');
+    await refused([{ portCallID: feederA(), berthId: 'QW02', start: new Date(base - HOUR).toISOString() }], '/body/pins/0/start', 'berthPlan.beforeArrival');
+    await refused([{ portCallID: feederA(), berthId: 'QW02', start }, { portCallID: calls[2].id, berthId: 'QW02', start }], '/body/pins/1/start', 'berthPlan.pinOverlap');
+    await refused([{ portCallID: randomUUID(), berthId: 'QW02', start }], '/body/pins/0/portCallID', 'berthPlan.pinUnknownCall');
+    await refused([{ portCallID: feederA(), berthId: 'QW09', start }], '/body/pins/0/berthId', 'berthPlan.unknownBerth');
+    await refused([{ portCallID: feederA(), berthId: 'QW02', start: '2026-01-01T10:00' }], '/body/pins/0/start', 'datetime.format');
+  });
+
+  it('a proposal can be read and discarded; a discarded one is not accepted; only the operator sees plans', async () => {
     const plan = (await propose(terminal, window)).json();
-    const accept = await t.inject({ method: 'POST', url: '/v1/terminals/QQCT/berth-plans/accept', headers: terminal.auth, payload: {
-      calls: plan.calls.map((c: { portCallID: string; berthId: string; plannedBerthArrival: string }) => ({ portCallID: c.portCallID, berthId: c.berthId, plannedBerthArrival: c.plannedBerthArrival })),
-    } });
-    assert.equal(accept.statusCode, 200, accept.body);
-    assert.equal(accept.json().accepted, 3);
-    const detail = (await t.inject({ method: 'GET', url: `/v1/port-calls/${plan.calls[0].portCallID}`, headers: carrier.auth })).json();
-    assert.equal(detail.berthId ?? detail.portCall?.berthId, plan.calls[0].berthId);
-    assert.ok(JSON.stringify(detail).includes('PTA-Berth'));
+    assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${plan.id}`)).json().id, plan.id);
+    assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${plan.id}`, carrier)).statusCode, 403);
+    assert.equal((await get('/v1/terminals/QQCT/berth-plans/current', carrier)).statusCode, 403);
+    assert.equal((await get('/v1/terminals/QQCT/berth-plans/current')).statusCode, 404, 'nothing accepted yet');
+    assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${randomUUID()}`)).statusCode, 404);
+    const del = await t.inject({ method: 'DELETE', url: `/v1/terminals/QQCT/berth-plans/${plan.id}`, headers: terminal.auth });
+    assert.equal(del.statusCode, 204);
+    const late = await accept(plan.id);
+    assert.equal(late.statusCode, 409);
+    assert.equal(late.json().errors[0].rule, 'berthPlan.notProposed');
+  });
+
+  it('accepting writes every berth and PTA-/PTD-Berth at once; a retry answers the same and adds nothing', async () => {
+    const before = (await plannedTimestamps()).length;
+    const plan = (await propose(terminal, window)).json();
+    const first = await accept(plan.id);
+    assert.equal(first.statusCode, 200, first.body);
+    const result = first.json();
+    assert.equal(result.status, 'ACCEPTED');
+    assert.equal(result.calls.length, 3);
+    assert.equal(result.timestampsSent, 6, 'PTA-Berth and PTD-Berth for each of the three calls');
+    for (const c of plan.calls) {
+      const detail = await callOf(c.portCallID);
+      assert.equal(detail.berthId, c.berthId);
+      assert.equal(detail.berthArrival.planned, c.plannedBerthArrival);
+      assert.equal(detail.latestTimestamps.find((x: { timestampDefinition: string }) => x.timestampDefinition === 'PTD-Berth').serviceDateTime, c.plannedBerthDeparture);
+    }
+    assert.equal((await plannedTimestamps()).length, before + 6);
+
+    const retry = await accept(plan.id);
+    assert.equal(retry.statusCode, 200, retry.body);
+    assert.deepEqual(retry.json(), result);
+    assert.equal((await plannedTimestamps()).length, before + 6, 'no timestamp twice');
+    const current = (await get('/v1/terminals/QQCT/berth-plans/current')).json();
+    assert.equal(current.id, plan.id);
+    assert.equal(current.status, 'ACCEPTED');
+    assert.equal(current.stale, false);
+
     // Freeze everything due in the next 48 h: every call keeps its accepted berth.
     const again = (await propose(terminal, { ...window, freezeHours: 48 })).json();
     for (const c of again.calls) {
       assert.equal(c.kept, true);
       assert.equal(c.berthId, plan.calls.find((p: { portCallID: string }) => p.portCallID === c.portCallID).berthId);
     }
+  });
+
+  it('a new ETA beyond the tolerance makes the accepted plan stale (which call, old and new ETA); a re-plan mends it', async () => {
+    const accepted = (await get('/v1/terminals/QQCT/berth-plans/current')).json();
+    const planned = accepted.calls.find((c: { portCallID: string }) => c.portCallID === feederA());
+    // Within the tolerance (60 min): still holds.
+    await sendEta(feederA(), Date.parse(planned.expectedBerthArrival) + 20 * 60_000);
+    assert.equal((await get('/v1/terminals/QQCT/berth-plans/current')).json().stale, false);
+    // Five hours late: the plan breaks.
+    const late = Date.parse(planned.expectedBerthArrival) + 5 * HOUR;
+    await sendEta(feederA(), late);
+    const stale = (await get('/v1/terminals/QQCT/berth-plans/current')).json();
+    assert.equal(stale.stale, true);
+    assert.equal(stale.staleReasons.length, 1);
+    const reason = stale.staleReasons[0];
+    assert.equal(reason.portCallID, feederA());
+    assert.equal(reason.vesselName, 'FEEDER A');
+    assert.equal(reason.rule, 'berthPlan.infeasible');
+    assert.equal(reason.previousETA, new Date(planned.expectedBerthArrival).toISOString());
+    assert.equal(reason.newETA, new Date(late).toISOString());
+    assert.ok(stale.staleSince);
+
+    // The re-plan: a proposal over the same window, from the new ETA; ships due within
+    // freezeHours would keep their berths (all three are a day away, so none is frozen here).
+    const res = await t.inject({ method: 'POST', url: `/v1/terminals/QQCT/berth-plans/${accepted.id}/replan`, headers: terminal.auth });
+    assert.equal(res.statusCode, 201, res.body);
+    const replan = res.json();
+    assert.equal(replan.basedOnPlanId, accepted.id);
+    assert.equal(replan.from, accepted.from);
+    const a = replan.calls.find((c: { portCallID: string }) => c.portCallID === feederA());
+    assert.equal(a.expectedBerthArrival, new Date(late).toISOString());
+    assert.ok(Date.parse(a.plannedBerthArrival) >= late);
+    assert.equal((await accept(replan.id)).statusCode, 200);
+    const now = (await get('/v1/terminals/QQCT/berth-plans/current')).json();
+    assert.equal(now.id, replan.id);
+    assert.equal(now.stale, false);
+    assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${accepted.id}`)).json().status, 'SUPERSEDED');
+  });
+
+  it('an accept that one call no longer allows is rejected whole, naming the call and the rule, and writes nothing', async () => {
+    const plan = (await propose(terminal, window)).json();
+    // The ship planned last departs in between (actuals in the past are allowed whatever the plan).
+    const last = plan.calls.at(-1);
+    const ts = (definition: string, code: string, phase: string, at: number) => ({
+      eventID: randomUUID(), terminalCall: { terminalCallID: last.portCallID },
+      portCallService: { portCallServiceTypeCode: 'BERTH', portCallServiceEventTypeCode: code, portCallPhaseTypeCode: phase },
+      timestamp: { classifierCode: 'ACT', serviceDateTime: new Date(at).toISOString(), remark: definition },
+    });
+    const dep = await t.inject({ method: 'POST', url: '/port-call/v2/events', headers: terminal.auth, payload: { events: [
+      ts('ATA-Berth', 'ARRI', 'INBD', Date.now() - 3 * HOUR), ts('ATD-Berth', 'DEPA', 'OUTB', Date.now() - HOUR),
+    ] } });
+    assert.equal(dep.statusCode, 200, dep.body);
+    const before = { timestamps: (await plannedTimestamps()).length, calls: await Promise.all(plan.calls.map((c: { portCallID: string }) => callOf(c.portCallID))) };
+
+    const res = await accept(plan.id);
+    assert.equal(res.statusCode, 409, res.body);
+    assert.match(String(res.headers['content-type']), /problem\+json/);
+    const problem = res.json();
+    assert.equal(problem.errors.length, 1);
+    assert.equal(problem.errors[0].pointer, `/calls/${plan.calls.length - 1}`);
+    assert.equal(problem.errors[0].rule, 'berthPlan.callDeparted');
+    assert.match(problem.errors[0].detail, new RegExp(last.portCallID));
+
+    assert.equal((await plannedTimestamps()).length, before.timestamps, 'no planned timestamp written');
+    const after = await Promise.all(plan.calls.map((c: { portCallID: string }) => callOf(c.portCallID)));
+    assert.deepEqual(after.map((c) => [c.berthId, c.berthArrival.planned]), before.calls.map((c) => [c.berthId, c.berthArrival.planned]), 'no berth or PTA changed');
+    assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${plan.id}`)).json().status, 'PROPOSED');
+    assert.notEqual((await get('/v1/terminals/QQCT/berth-plans/current')).json().id, plan.id);
   });
 });
