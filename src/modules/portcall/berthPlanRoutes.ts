@@ -159,8 +159,13 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
   r.post('/v1/terminals/:terminalCode/berth-plans/:planId/replan', {
     schema: {
       tags, summary: 'Re-plan: a new proposal over the plan’s window with its parameters (ships alongside or due within freezeHours keep their berth)',
-      description: 'Meant for a stale accepted plan; the answer is a proposal to accept or discard. A window that has passed moves to start now.',
+      description: 'Meant for a stale accepted plan; the answer is a proposal to accept or discard. Without from/to, a window that has passed moves to start now.',
       params: PlanParams,
+      body: Type.Optional(Type.Object({
+        from: Type.Optional(Type.String({ description: 'ISO 8601 with offset; another window than the plan’s' })),
+        to: Type.Optional(Type.String({ description: 'ISO 8601 with offset' })),
+        timeLimitSeconds: PlanBody.timeLimitSeconds,
+      }, Strict)),
     },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
@@ -171,9 +176,16 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const stored = JSON.parse(base.parameters) as PlanParameters;
     // Pins were the planner's choices under the old ETAs; a re-plan starts without them.
     const parameters: PlanParameters = { ...stored, etaToleranceMinutes: stored.etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES, pins: [] };
+    const body = request.body ?? {};
+    if (body.timeLimitSeconds !== undefined) parameters.timeLimitSeconds = body.timeLimitSeconds;
     let from = Date.parse(base.window_from), to = Date.parse(base.window_to);
     const now = Date.now();
-    if (to <= now) [from, to] = [Math.floor(now / 3600_000) * 3600_000, Math.floor(now / 3600_000) * 3600_000 + (to - from)];
+    if (body.from !== undefined || body.to !== undefined) {
+      if (body.from !== undefined) from = time(body.from, '/body/from');
+      if (body.to !== undefined) to = time(body.to, '/body/to');
+      if (to <= from) throw invalid('/body/to', 'after', 'to must lie after from');
+      if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalid('/body/to', 'window', `a plan covers at most ${MAX_WINDOW_DAYS} days`);
+    } else if (to <= now) [from, to] = [Math.floor(now / 3600_000) * 3600_000, Math.floor(now / 3600_000) * 3600_000 + (to - from)];
     const plan = await propose(who, terminalCode, from, to, parameters, [], base.id);
     return reply.code(201).header('location', `/v1/terminals/${terminalCode}/berth-plans/${plan.id}`).send(plan);
   });
