@@ -202,6 +202,8 @@ describe('berth planning', () => {
 
     // The re-plan: a proposal over the same window, from the new ETA; ships due within
     // freezeHours would keep their berths (all three are a day away, so none is frozen here).
+    const bad = await t.inject({ method: 'POST', url: `/v1/terminals/QQCT/berth-plans/${accepted.id}/replan`, headers: terminal.auth, payload: { from: accepted.from, to: accepted.from } });
+    assert.deepEqual([bad.statusCode, bad.json().errors[0].pointer], [400, '/body/to']);
     const res = await t.inject({ method: 'POST', url: `/v1/terminals/QQCT/berth-plans/${accepted.id}/replan`, headers: terminal.auth });
     assert.equal(res.statusCode, 201, res.body);
     const replan = res.json();

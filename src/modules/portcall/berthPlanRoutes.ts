@@ -161,11 +161,9 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
       tags, summary: 'Re-plan: a new proposal over the plan’s window with its parameters (ships alongside or due within freezeHours keep their berth)',
       description: 'Meant for a stale accepted plan; the answer is a proposal to accept or discard. Without from/to, a window that has passed moves to start now.',
       params: PlanParams,
-      body: Type.Optional(Type.Object({
-        from: Type.Optional(Type.String({ description: 'ISO 8601 with offset; another window than the plan’s' })),
-        to: Type.Optional(Type.String({ description: 'ISO 8601 with offset' })),
-        timeLimitSeconds: PlanBody.timeLimitSeconds,
-      }, Strict)),
+      // The body is optional (a bare POST re-plans the plan's own window), which a body schema
+      // cannot say: it is checked below.
+      body: Type.Any({ description: 'optional: {from?, to?, timeLimitSeconds?}; from/to ISO 8601 with offset, another window than the plan’s' }),
     },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
@@ -176,7 +174,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const stored = JSON.parse(base.parameters) as PlanParameters;
     // Pins were the planner's choices under the old ETAs; a re-plan starts without them.
     const parameters: PlanParameters = { ...stored, etaToleranceMinutes: stored.etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES, pins: [] };
-    const body = request.body ?? {};
+    const body = replanBody(request.body);
     if (body.timeLimitSeconds !== undefined) parameters.timeLimitSeconds = body.timeLimitSeconds;
     let from = Date.parse(base.window_from), to = Date.parse(base.window_to);
     const now = Date.now();
@@ -189,4 +187,17 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const plan = await propose(who, terminalCode, from, to, parameters, [], base.id);
     return reply.code(201).header('location', `/v1/terminals/${terminalCode}/berth-plans/${plan.id}`).send(plan);
   });
+}
+
+/** The optional body of a re-plan: nothing, or `{from?, to?, timeLimitSeconds?}`. */
+function replanBody(raw: unknown): { from?: string; to?: string; timeLimitSeconds?: number } {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('/body', 'type', 'the body, when sent, is an object {from?, to?, timeLimitSeconds?}');
+  const body = raw as Record<string, unknown>;
+  const extra = Object.keys(body).find((k) => !['from', 'to', 'timeLimitSeconds'].includes(k));
+  if (extra) throw invalid(`/body/${extra}`, 'additionalProperties', `unknown field ${extra}`);
+  for (const k of ['from', 'to'] as const) if (body[k] !== undefined && typeof body[k] !== 'string') throw invalid(`/body/${k}`, 'type', `${k} must be an ISO 8601 date-time string`);
+  const limit = body.timeLimitSeconds;
+  if (limit !== undefined && (typeof limit !== 'number' || !(limit > 0) || limit > 30)) throw invalid('/body/timeLimitSeconds', 'range', 'timeLimitSeconds must be a number above 0 and at most 30');
+  return body as { from?: string; to?: string; timeLimitSeconds?: number };
 }
