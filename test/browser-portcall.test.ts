@@ -301,6 +301,12 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
       await stale.getByText(/Feeder Star: ETA/).waitFor();
       await stale.getByText(shownInUtc(newEta)).waitFor();
       await shoot(page, 'berth-plan-stale');
+      // The server's explanation is said in the reader's language (a code and its parameters).
+      await page.getByText('中文', { exact: true }).click();
+      await stale.getByText(/Feeder Star：预计抵泊/).waitFor();
+      await stale.getByText(/晚于计划靠泊时间/).waitFor();
+      await page.getByText('English', { exact: true }).click();
+      await stale.getByText(/Feeder Star: ETA/).waitFor();
       await stale.getByRole('button', { name: 'Re-plan' }).click();
       await proposal.getByText('Proposed plan (not accepted yet)').waitFor();
       await proposal.getByRole('button', { name: /Accept plan/ }).click();

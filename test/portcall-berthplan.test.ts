@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { imoCheckDigit } from '../src/standards/index.js';
+import { EXPLANATIONS } from '../src/modules/portcall/explanations.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -71,12 +72,18 @@ describe('berth planning', () => {
     assert.equal(plan.calls.length, 3);
     const big = plan.calls.find((c: { vesselName: string }) => c.vesselName === 'BIG ONE');
     assert.equal(big.berthId, 'QW01', 'only QW01 takes a 399 m ship');
-    assert.match(big.why.berth, /only berth/);
+    // Explanations: a code with parameters (the web app's i18next key) and the same in English.
+    assert.equal(big.why.berth.code, 'berthPlan.why.onlyBerth');
+    assert.deepEqual(big.why.berth.params, { loa: 399, draught: 16 });
+    assert.match(big.why.berth.text, /only berth/);
     const byBerth = new Map<string, { start: number; end: number }[]>();
     for (const c of plan.calls) {
       byBerth.set(c.berthId, [...(byBerth.get(c.berthId) ?? []), { start: Date.parse(c.plannedBerthArrival), end: Date.parse(c.plannedBerthDeparture) }]);
       assert.ok(Date.parse(c.plannedBerthArrival) >= Date.parse(c.expectedBerthArrival) - 60_000);
-      assert.ok(c.why.wait.length > 0);
+      assert.ok(c.why.wait.text.length > 0);
+      assert.match(c.why.wait.code, /^berthPlan\.why\./);
+      assert.ok(c.waitMinutes === 0 ? c.why.wait.code === 'berthPlan.why.onArrival' : c.why.wait.params.minutes === c.waitMinutes, JSON.stringify(c.why.wait));
+      assert.ok(c.why.berth.code in EXPLANATIONS && c.why.wait.code in EXPLANATIONS);
     }
     for (const list of byBerth.values()) {
       list.sort((a, b) => a.start - b.start);
@@ -112,7 +119,8 @@ describe('berth planning', () => {
     assert.equal(a.berthId, 'QW01');
     assert.equal(a.plannedBerthArrival, start);
     assert.equal(a.pinned, true);
-    assert.match(a.why.berth, /pinned/);
+    assert.deepEqual(a.why.berth, { code: 'berthPlan.why.pinned', params: { berth: 'QW01', start }, text: `pinned by the planner to berth QW01 from ${start}` });
+    assert.deepEqual(a.why.wait.params, { minutes: 110 });
     assert.equal(a.waitMinutes, 110, 'the wait counts from the ETA (10 min after base), not from the pin');
     assert.deepEqual(plan.parameters.pins, [{ portCallID: feederA(), berthId: 'QW01', start }]);
     const big = plan.calls.find((c: { portCallID: string }) => c.portCallID === bigOne());
@@ -196,6 +204,12 @@ describe('berth planning', () => {
     assert.equal(reason.portCallID, feederA());
     assert.equal(reason.vesselName, 'FEEDER A');
     assert.equal(reason.rule, 'berthPlan.infeasible');
+    assert.equal(reason.timestampDefinition, 'ETA-Berth');
+    assert.deepEqual(reason.message, {
+      code: 'berthPlan.staleWhy.infeasible',
+      params: { vessel: 'FEEDER A', eta: new Date(late).toISOString(), planned: new Date(planned.plannedBerthArrival).toISOString(), tolerance: 60 },
+      text: reason.detail,
+    });
     assert.equal(reason.previousETA, new Date(planned.expectedBerthArrival).toISOString());
     assert.equal(reason.newETA, new Date(late).toISOString());
     assert.ok(stale.staleSince);
@@ -248,5 +262,77 @@ describe('berth planning', () => {
     assert.deepEqual(after.map((c) => [c.berthId, c.berthArrival.planned]), before.calls.map((c) => [c.berthId, c.berthArrival.planned]), 'no berth or PTA changed');
     assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${plan.id}`)).json().status, 'PROPOSED');
     assert.notEqual((await get('/v1/terminals/QQCT/berth-plans/current')).json().id, plan.id);
+  });
+
+  it('an ETA at the pilot boarding place beyond the tolerance, or an omitted call, makes the accepted plan stale; back within it, it holds again', async () => {
+    const send = async (callId: string, service: 'BERTH' | 'PILOT_BOARDING_PLACE', at: number, terminalCall: object = {}) => {
+      const res = await t.inject({ method: 'POST', url: '/port-call/v2/events', headers: carrier.auth, payload: { events: [{
+        eventID: randomUUID(), terminalCall: { terminalCallID: callId, ...terminalCall },
+        portCallService: { portCallServiceTypeCode: service, portCallServiceEventTypeCode: 'ARRI', portCallPhaseTypeCode: 'INBD' },
+        timestamp: { classifierCode: 'EST', serviceDateTime: new Date(at).toISOString() },
+      }] } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().results?.[0]?.result ?? 'created', 'created', res.body);
+    };
+    const current = async () => (await get('/v1/terminals/QQCT/berth-plans/current')).json();
+    // The calls still to come (the previous test let one depart).
+    const open = [];
+    for (const c of calls) if ((await callOf(c.id)).status === 'PLANNED') open.push(c);
+    assert.ok(open.length >= 2);
+    const [x, y] = open;
+    const etaOf = async (id: string) => Date.parse((await callOf(id)).berthArrival.estimated);
+    // The ship announces its pilot station arrival 90 min before its berth ETA; the plan made now knows it.
+    const pbp = (await etaOf(x.id)) - 90 * 60_000;
+    await send(x.id, 'PILOT_BOARDING_PLACE', pbp);
+    const plan = (await propose(terminal, window)).json();
+    assert.equal((await accept(plan.id)).statusCode, 200);
+    const planned = plan.calls.find((c: { portCallID: string }) => c.portCallID === x.id);
+    assert.equal((await current()).stale, false);
+
+    // Within the tolerance: holds. 100 min later: stale, naming the ETA-PBP and both times.
+    await send(x.id, 'PILOT_BOARDING_PLACE', pbp + 30 * 60_000);
+    assert.equal((await current()).stale, false);
+    await send(x.id, 'PILOT_BOARDING_PLACE', pbp + 100 * 60_000);
+    let now = await current();
+    assert.equal(now.stale, true);
+    assert.equal(now.staleReasons.length, 1);
+    const moved = now.staleReasons[0];
+    assert.deepEqual([moved.portCallID, moved.rule, moved.timestampDefinition, moved.previousETA, moved.newETA],
+      [x.id, 'berthPlan.pbpEtaMoved', 'ETA-PBP', new Date(pbp).toISOString(), new Date(pbp + 100 * 60_000).toISOString()]);
+    assert.equal(moved.message.code, 'berthPlan.staleWhy.pbpEtaMoved');
+    assert.deepEqual(moved.message.params, { vessel: x.ship, minutes: 100, previous: new Date(pbp).toISOString(), next: new Date(pbp + 100 * 60_000).toISOString(), tolerance: 60 });
+    assert.match(moved.detail, /pilot boarding place .* moved by \+100 min/);
+    // Reaching the pilot station hours after the planned berth arrival cannot keep the slot.
+    const late = Date.parse(planned.plannedBerthArrival) + 4 * HOUR;
+    await send(x.id, 'PILOT_BOARDING_PLACE', late);
+    now = await current();
+    assert.deepEqual(now.staleReasons.map((r: { rule: string }) => r.rule), ['berthPlan.pbpInfeasible']);
+    assert.equal(now.staleReasons[0].message.params.planned, new Date(planned.plannedBerthArrival).toISOString());
+    // Back where the plan assumed: it holds again.
+    await send(x.id, 'PILOT_BOARDING_PLACE', pbp);
+    now = await current();
+    assert.equal(now.stale, false);
+    assert.equal(now.staleSince, null);
+
+    // The carrier omits the other call (its ETA unchanged): stale; taking the omission back mends it.
+    const etaY = await etaOf(y.id);
+    await send(y.id, 'BERTH', etaY, { isOmitted: true });
+    assert.equal((await callOf(y.id)).status, 'OMITTED');
+    now = await current();
+    assert.equal(now.stale, true);
+    assert.deepEqual(now.staleReasons.map((r: { portCallID: string; rule: string; timestampDefinition: string | null; newETA: string | null }) => [r.portCallID, r.rule, r.timestampDefinition, r.newETA]),
+      [[y.id, 'berthPlan.callOmitted', null, null]]);
+    assert.deepEqual(now.staleReasons[0].message.params, { vessel: y.ship });
+    await send(y.id, 'BERTH', etaY, { isOmitted: false });
+    assert.equal((await current()).stale, false);
+
+    // A proposal whose ETA-PBP assumption broke before the accept is refused, naming the call and the rule.
+    const next = (await propose(terminal, window)).json();
+    await send(x.id, 'PILOT_BOARDING_PLACE', pbp - 3 * HOUR);
+    const refused = await accept(next.id);
+    assert.equal(refused.statusCode, 409, refused.body);
+    const i = next.calls.findIndex((c: { portCallID: string }) => c.portCallID === x.id);
+    assert.deepEqual(refused.json().errors.map((e: { pointer: string; rule: string }) => [e.pointer, e.rule]), [[`/calls/${i}`, 'berthPlan.pbpEtaMoved']]);
+    assert.equal((await current()).id, plan.id, 'nothing accepted');
   });
 });

@@ -278,7 +278,17 @@ export interface PlannedCall {
   handlingMinutes: number;
   kept: boolean;
   pinned: boolean;
-  why: { berth: string; wait: string };
+  why: { berth: Explanation; wait: Explanation };
+}
+
+/**
+ * A server explanation: `code` is the i18next key (web/src/locales), `params` its values (UTC
+ * times as ISO 8601, lists of items), `text` the same in English.
+ */
+export interface Explanation {
+  code: string;
+  params: Record<string, string | number | Record<string, string | number>[]>;
+  text: string;
 }
 
 export interface BerthPin {
@@ -290,11 +300,13 @@ export interface BerthPin {
 export interface StaleReason {
   portCallID: string;
   vesselName: string;
-  rule: 'berthPlan.infeasible' | 'berthPlan.etaMoved';
-  previousETA: string;
-  newETA: string;
+  rule: 'berthPlan.infeasible' | 'berthPlan.etaMoved' | 'berthPlan.pbpInfeasible' | 'berthPlan.pbpEtaMoved' | 'berthPlan.callOmitted';
+  timestampDefinition: 'ETA-Berth' | 'ETA-PBP' | null;
+  previousETA: string | null;
+  newETA: string | null;
   plannedBerthArrival: string;
   detail: string;
+  message: Explanation;
 }
 
 export interface BerthPlan {
@@ -310,7 +322,7 @@ export interface BerthPlan {
   firstComeFirstServedMinutes: number | null;
   feasible: boolean;
   violations: string[];
-  unplaceable: { portCallID: string; vesselName: string; reason: string }[];
+  unplaceable: { portCallID: string; vesselName: string; reason: string; why: Explanation }[];
   calls: PlannedCall[];
   acceptedAt: string | null;
   stale: boolean;

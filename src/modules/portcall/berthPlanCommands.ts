@@ -3,8 +3,9 @@
 // Accepting is one transaction: every call of the plan gets its berth and its PTA-Berth and
 // PTD-Berth (PLN) timestamps in the terminal's name, the terminal's previously accepted plan is
 // superseded, and the answer is stored with the plan — or, when any call no longer allows the plan
-// (it departed, is alongside elsewhere, no longer fits its berth, or its ETA moved past the
-// plan's tolerance), nothing is written and the problem names every such call and its rule.
+// (it departed, was omitted, is alongside elsewhere, no longer fits its berth, or its ETA at the
+// berth or at the pilot boarding place moved past the plan's tolerance), nothing is written and
+// the problem names every such call and its rule.
 // A retried accept answers the stored result; the timestamps' eventIDs derive from the plan and
 // the call, so even a retry racing the first one cannot add a timestamp twice.
 import { createHash } from 'node:crypto';
@@ -16,7 +17,7 @@ import type { NewEvent } from '../../core/events.js';
 import { checkBerth } from './commands.js';
 import { portCallWriterTurn, publishEventsIn } from './publish.js';
 import { core, type PcDb } from './schema.js';
-import { DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, planCalls, presentPlan, staleReason, type PlanParameters } from './berthPlanStore.js';
+import { DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, latestEtaPbp, planCalls, presentPlan, staleReasons, type PlanParameters } from './berthPlanStore.js';
 
 export interface AcceptedCall {
   portCallID: string;
@@ -67,6 +68,7 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
     const current = new Map(ids.length
       ? (await tx.selectFrom('pc_port_calls').selectAll().where('id', 'in', ids).execute()).map((c) => [c.id, c])
       : []);
+    const pbp = await latestEtaPbp(tx, ids);
 
     // 1. Every call must still allow its place in the plan; all failures are reported at once.
     const errors: FieldError[] = [];
@@ -89,10 +91,11 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
         continue;
       }
       const row = rows.get(c.portCallID);
-      const reason = row && call.eta_berth !== null
-        ? staleReason({ portCallID: c.portCallID, vesselName: c.vesselName, assumedArrival: row.assumed_arrival, plannedBerthArrival: c.plannedBerthArrival }, call.eta_berth, tolerance)
-        : null;
-      if (reason) errors.push({ pointer: at, rule: reason.rule, detail: `${reason.detail}; propose the plan again` });
+      const reasons = row
+        ? staleReasons({ portCallID: c.portCallID, vesselName: c.vesselName, assumedArrival: row.assumed_arrival, assumedPbpArrival: row.assumed_pbp_arrival, plannedBerthArrival: c.plannedBerthArrival },
+          { status: call.status, etaBerth: call.eta_berth, etaPbp: pbp.get(c.portCallID) ?? null }, tolerance)
+        : [];
+      for (const reason of reasons) errors.push({ pointer: at, rule: reason.rule, detail: `${reason.detail}; propose the plan again` });
     }
     if (errors.length) throw new ProblemError('conflict', `${errors[0].pointer}: ${errors[0].detail}`, errors);
 

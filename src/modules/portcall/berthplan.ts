@@ -13,6 +13,7 @@
 import type { BerthRow } from './schema.js';
 import type { PlanningCall } from './store.js';
 import { invalid } from '../../core/errors.js';
+import { explanation, type Explanation } from './explanations.js';
 import { check, solve, FORBIDDEN, type BerthInstance } from './optimizer/index.js';
 
 export const DEFAULT_MOVES_PER_CRANE_HOUR = 28;
@@ -54,7 +55,8 @@ export interface PlannedCall {
   handlingMinutes: number;
   kept: boolean;
   pinned: boolean;
-  why: { berth: string; wait: string };
+  /** Why this berth and why this wait: a code and parameters for the reader's language, and English text. */
+  why: { berth: Explanation; wait: Explanation };
 }
 
 export interface BerthPlanResult {
@@ -62,7 +64,8 @@ export interface BerthPlanResult {
   firstComeFirstServedMinutes: number | null;
   feasible: boolean;
   violations: string[];
-  unplaceable: { portCallID: string; vesselName: string; reason: string }[];
+  /** `reason` is English; `why` the same as a code with parameters. */
+  unplaceable: { portCallID: string; vesselName: string; reason: string; why: Explanation }[];
   calls: PlannedCall[];
   solverSeconds: number;
 }
@@ -123,10 +126,11 @@ export function planBerths(calls: PlanningCall[], berths: BerthRow[], o: BerthPl
   const pins = o.pins ?? [];
   checkPins(pins, calls, berths, o);
   const placeable = calls.filter((c) => berths.some((b) => fits(c, b)));
-  const unplaceable = calls.filter((c) => !placeable.includes(c)).map((c) => ({
-    portCallID: c.portCallID, vesselName: c.vesselName,
-    reason: `no berth of the terminal takes a ${c.lengthOverallM} m ship with ${c.maxDraughtM} m draught`,
-  }));
+  const unplaceable = calls.filter((c) => !placeable.includes(c)).map((c) => {
+    const why = explanation('berthPlan.why.noBerthFits', { loa: c.lengthOverallM, draught: c.maxDraughtM },
+      `no berth of the terminal takes a ${c.lengthOverallM} m ship with ${c.maxDraughtM} m draught`);
+    return { portCallID: c.portCallID, vesselName: c.vesselName, reason: why.text, why };
+  });
   const n = placeable.length, m = berths.length;
   const arrival = new Int32Array(n), latest = new Int32Array(n), weight = new Int32Array(n).fill(1);
   const handling = new Int32Array(n * m);
@@ -189,26 +193,33 @@ export function planBerths(calls: PlanningCall[], berths: BerthRow[], o: BerthPl
   });
 
   /** Why this berth (against each other berth it fits) and why this wait (who holds the berth). */
-  function explain(i: number, k: number, start: number, wait: number): { berth: string; wait: string } {
+  function explain(i: number, k: number, start: number, wait: number): { berth: Explanation; wait: Explanation } {
     const finish = start + handling[i * m + k];
-    let berthWhy: string;
-    if (pinOf[i]) berthWhy = `pinned by the planner to berth ${berths[k].berth_id} from ${iso(o.originMs + start * MINUTE_MS)}`;
-    else if (kept[i]) berthWhy = `keeps berth ${berths[k].berth_id}: the ship is alongside or due within ${o.freezeHours} h, so its berth is not moved`;
-    else {
+    const at = (minute: number) => iso(o.originMs + minute * MINUTE_MS);
+    const berth = berths[k].berth_id;
+    let berthWhy: Explanation;
+    if (pinOf[i]) berthWhy = explanation('berthPlan.why.pinned', { berth, start: at(start) }, `pinned by the planner to berth ${berth} from ${at(start)}`);
+    else if (kept[i]) {
+      berthWhy = explanation('berthPlan.why.keptAlongside', { berth, hours: o.freezeHours },
+        `keeps berth ${berth}: the ship is alongside or due within ${o.freezeHours} h, so its berth is not moved`);
+    } else {
       const others = berths.map((b, k2) => ({ b, k2 })).filter(({ k2 }) => k2 !== k && handling[i * m + k2] !== FORBIDDEN);
-      if (!others.length) berthWhy = `the only berth that takes a ${placeable[i].lengthOverallM} m ship with ${placeable[i].maxDraughtM} m draught`;
+      const { lengthOverallM: loa, maxDraughtM: draught } = placeable[i];
+      if (!others.length) berthWhy = explanation('berthPlan.why.onlyBerth', { loa, draught }, `the only berth that takes a ${loa} m ship with ${draught} m draught`);
       else {
-        const alternatives = others.map(({ b, k2 }) => `${b.berth_id} would finish at ${iso(o.originMs + earliestFinish(i, k2) * MINUTE_MS)}`);
-        berthWhy = `finishes at ${iso(o.originMs + finish * MINUTE_MS)} here with ${berths[k].crane_count} cranes; in this plan ${alternatives.join(', ')}`;
+        const alternatives = others.map(({ b, k2 }) => ({ berth: b.berth_id, finish: at(earliestFinish(i, k2)) }));
+        berthWhy = explanation('berthPlan.why.finishesHere', { finish: at(finish), cranes: berths[k].crane_count, alternatives },
+          `finishes at ${at(finish)} here with ${berths[k].crane_count} cranes; in this plan ${alternatives.map((a) => `${a.berth} would finish at ${a.finish}`).join(', ')}`);
       }
     }
-    let waitWhy = 'berths on arrival';
-    if (wait > 0 && pinOf[i]) waitWhy = `waits ${wait} min: pinned by the planner to start then`;
+    let waitWhy = explanation('berthPlan.why.onArrival', {}, 'berths on arrival');
+    if (wait > 0 && pinOf[i]) waitWhy = explanation('berthPlan.why.waitPinned', { minutes: wait }, `waits ${wait} min: pinned by the planner to start then`);
     else if (wait > 0) {
       const before = (byBerth.get(k) ?? []).filter((x) => x.end <= start && x.vessel !== i).at(-1);
       waitWhy = before && before.end === start
-        ? `waits ${wait} min for ${placeable[before.vessel].vesselName} to leave berth ${berths[k].berth_id}`
-        : `waits ${wait} min: the berth is taken until then, and moving to another berth would cost the plan more`;
+        ? explanation('berthPlan.why.waitFor', { minutes: wait, vessel: placeable[before.vessel].vesselName, berth },
+          `waits ${wait} min for ${placeable[before.vessel].vesselName} to leave berth ${berth}`)
+        : explanation('berthPlan.why.waitBerthTaken', { minutes: wait }, `waits ${wait} min: the berth is taken until then, and moving to another berth would cost the plan more`);
     }
     return { berth: berthWhy, wait: waitWhy };
   }

@@ -22,6 +22,8 @@ export const MAX_EVENTS_PER_REQUEST = 500;
 // Port call writers take turns on PostgreSQL, so the order rules of actuals see every earlier
 // commit and two retries of one eventID cannot both insert. (SQLite has one writer anyway.)
 const PG_PORTCALL_LOCK = 44_021_908;
+/** The timestamps whose change may make an accepted berth plan stale. */
+const STALENESS_TRIGGERS = new Set(['ETA-Berth', 'ETA-PBP']);
 
 export interface ItemResult {
   eventID: string | null;
@@ -79,9 +81,12 @@ export async function publishEventsIn(tx: PcTx, dialect: Dialect, who: Principal
     if (!state.changed) continue;
     const projection = project(state.facts);
     await tx.updateTable('pc_port_calls').set({ ...projection, updated_at: now.toISOString() }).where('id', '=', state.call.id).execute();
-    // A new ETA-Berth may break the accepted berth plan the call is in (or mend it again).
-    if (results.some((r) => r.result === 'created' && r.portCallID === state.call.id && r.timestampDefinition === 'ETA-Berth')) {
-      await refreshPlanStaleness(tx, state.call.id, projection.eta_berth, now.toISOString());
+    // A new ETA-Berth or ETA at the pilot boarding place, or the carrier omitting the call (or
+    // taking that back), may break the accepted berth plan the call is in (or mend it again).
+    const omission = (state.call.status === 'OMITTED') !== (projection.status === 'OMITTED');
+    if (omission || results.some((r) => r.result === 'created' && r.portCallID === state.call.id && STALENESS_TRIGGERS.has(r.timestampDefinition!))) {
+      const etaPbp = state.facts.filter((f) => f.definition === 'ETA-PBP').at(-1)?.serviceDateTime ?? null;
+      await refreshPlanStaleness(tx, state.call.id, { status: projection.status, etaBerth: projection.eta_berth, etaPbp }, now.toISOString());
     }
   }
   const created = results.filter((r) => r.result === 'created');

@@ -161,6 +161,8 @@ export interface BerthPlanCallRow {
   planned_berth_departure: string;
   /** The ship's arrival the plan assumed (its ETA-Berth then, UTC): new ETAs are measured against it. */
   assumed_arrival: string;
+  /** The ship's ETA at the pilot boarding place when the plan was made (UTC), if one had been sent. */
+  assumed_pbp_arrival: string | null;
 }
 
 export interface PortcallTables {
@@ -310,6 +312,13 @@ export const portcallMigrations: MigrationSet = {
         .addPrimaryKeyConstraint('pc_berth_plan_calls_pk', ['plan_id', 'port_call_id'])
         .execute();
       await db.schema.createIndex('pc_berth_plan_calls_call').on('pc_berth_plan_calls').columns(['port_call_id']).execute();
+    },
+  }),
+  // A changed ETA at the pilot boarding place also makes an accepted plan stale: measured
+  // against the one the plan knew.
+  '0102_berth_plan_pbp': (): Migration => ({
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('pc_berth_plan_calls').addColumn('assumed_pbp_arrival', 'text').execute();
     },
   }),
 };

@@ -4,8 +4,9 @@
 //
 // The terminal's planner works on the plan here: proposes a plan (the optimiser's), drags a ship's
 // bar to another berth or time (the server re-plans the others around it and explains each ship),
-// accepts or discards the proposal, and — when a new ETA has made the accepted plan stale — re-plans
-// with one click. A proposal is drawn in place of the calls' own plans until it is accepted.
+// accepts or discards the proposal, and — when a new ETA or an omitted call has made the accepted
+// plan stale — re-plans with one click. The server's explanations are said in the reader's
+// language (explain.ts). A proposal is drawn in place of the calls' own plans until it is accepted.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Empty, Flex, Select, Space, Table, Tag, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined, ReloadOutlined, ScheduleOutlined } from '@ant-design/icons';
@@ -16,6 +17,7 @@ import { EChart, type echarts } from '../../components/charts/EChart';
 import { errorMessage } from '../../components/errors';
 import { localTime } from '../portcalls/model';
 import { useGanttDrag, type DropPlace } from './drag';
+import { explain } from './explain';
 import { BAR_COLORS, barsOf, ganttOption, type Bar, type BarState, type ProposedPlace } from './gantt';
 
 const DAY = 86_400_000;
@@ -201,12 +203,7 @@ export default function BerthPlanPage() {
           title={t('berthPlan.staleTitle')}
           description={(
             <Flex vertical gap={4}>
-              {current.staleReasons.map((r) => (
-                <span key={r.portCallID}>
-                  {t('berthPlan.staleReason', { vessel: r.vesselName, previous: localTime(r.previousETA), next: localTime(r.newETA) })}
-                  {' · '}{t(r.rule === 'berthPlan.infeasible' ? 'berthPlan.staleRule.infeasible' : 'berthPlan.staleRule.etaMoved')}
-                </span>
-              ))}
+              {current.staleReasons.map((r) => <span key={`${r.portCallID}|${r.rule}`} data-rule={r.rule}>{explain(t, r.message)}</span>)}
               <Typography.Text type="secondary">{t('berthPlan.replanHint', { hours: current.parameters.freezeHours })}</Typography.Text>
             </Flex>
           )}
@@ -283,7 +280,10 @@ function ProposalCard({ plan, busy, onAccept, onDiscard }: { plan: BerthPlan; bu
         {plan.firstComeFirstServedMinutes !== null && ` · ${t('berthPlan.fcfs', { hours: hours(plan.firstComeFirstServedMinutes) })}`}
         {pinned.length > 0 && ` · ${t('berthPlan.pinned', { ships: pinned.join(', ') })}`}
       </Typography.Paragraph>
-      {plan.unplaceable.length > 0 && <Alert type="warning" showIcon title={t('berthPlan.unplaceable', { ships: plan.unplaceable.map((u) => u.vesselName).join(', ') })} style={{ marginBottom: 12 }} />}
+      {plan.unplaceable.length > 0 && (
+        <Alert type="warning" showIcon title={t('berthPlan.unplaceable', { ships: plan.unplaceable.map((u) => u.vesselName).join(', ') })} style={{ marginBottom: 12 }}
+          description={<Flex vertical>{plan.unplaceable.map((u) => <span key={u.portCallID}>{`${u.vesselName}: ${explain(t, u.why)}`}</span>)}</Flex>} />
+      )}
       <Table<PlannedCall>
         size="small" pagination={false} rowKey="portCallID" dataSource={plan.calls}
         columns={[
@@ -291,7 +291,7 @@ function ProposalCard({ plan, busy, onAccept, onDiscard }: { plan: BerthPlan; bu
           { key: 'berth', title: t('berthPlan.column.berth'), dataIndex: 'berthId' },
           { key: 'arrival', title: t('berthPlan.column.arrival'), dataIndex: 'plannedBerthArrival', render: (v: string) => localTime(v) },
           { key: 'wait', title: t('berthPlan.column.wait'), dataIndex: 'waitMinutes', render: (v: number) => t('berthPlan.waitMinutes', { minutes: v }) },
-          { key: 'why', title: t('berthPlan.column.why'), render: (_: unknown, c) => <Flex vertical><span>{c.why.berth}</span><Typography.Text type="secondary">{c.why.wait}</Typography.Text></Flex> },
+          { key: 'why', title: t('berthPlan.column.why'), render: (_: unknown, c) => <Flex vertical><span>{explain(t, c.why.berth)}</span><Typography.Text type="secondary">{explain(t, c.why.wait)}</Typography.Text></Flex> },
         ]}
       />
     </Card>
