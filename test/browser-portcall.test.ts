@@ -53,6 +53,8 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
   let terminal: TestParty;
   let browser: Browser;
   let base: string;
+  /** CJK-119, planned for the day after tomorrow at B2: the ship the planner drags. */
+  let planned: string;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -98,7 +100,7 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
     const ops = await t.inject({ method: 'PATCH', url: `/v1/port-calls/${done.portCallID}`, headers: terminal.auth, payload: { cranesUsed: 3, actualMoves: { load: 400, discharge: 380, restow: 10 } } });
     assert.equal(ops.statusCode, 200, ops.body);
     // Planned for the day after tomorrow (outside the KPIs' period, which ends today).
-    await create({ terminalCode: 'QQCT', vesselIMONumber: FEEDER, carrierServiceCode: 'CJK', importVoyageNumber: '119N', exportVoyageNumber: '119S', terminalCallReference: 'CJK-119', berthId: 'B2' });
+    planned = await create({ terminalCode: 'QQCT', vesselIMONumber: FEEDER, carrierServiceCode: 'CJK', importVoyageNumber: '119N', exportVoyageNumber: '119S', terminalCallReference: 'CJK-119', berthId: 'B2' }).then((c) => c.portCallID);
     await send(carrier, [ts('CJK-119', 'ETA-Berth', qingdao(40))]);
     await send(terminal, [ts('CJK-119', 'PTA-Berth', qingdao(42)), ts('CJK-119', 'PTD-Berth', qingdao(54))]);
 
@@ -221,6 +223,97 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
       await visible(page, '泊位与挂靠（时段内 3 艘次）');
       await page.waitForTimeout(300);
       await shoot(page, 'berth-plan-zh');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the planner drags a ship to another berth and time, sees the proposal, accepts it, and re-plans when a new ETA breaks the plan', async () => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Refused proposals answer 400 and "no accepted plan" 404: expected failed requests.
+    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`); });
+    const callDetail = async () => (await t.inject({ method: 'GET', url: `/v1/port-calls/${planned}`, headers: terminal.auth })).json();
+    try {
+      await page.goto(`${base}/`);
+      await page.getByLabel('Username').fill(USERNAME);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: /^Log in$/ }).click();
+      await page.waitForURL(/\/tracking$/);
+      await page.getByRole('menuitem', { name: 'Berth plan' }).click();
+      await page.waitForURL(/\/berth-plan$/);
+      const chart = page.getByTestId('berth-plan-chart');
+      await chart.locator('canvas').waitFor();
+
+      // Where the movable bar and the rows are (the chart's text alternative carries its pixels).
+      const list = page.getByTestId('berth-plan-bars');
+      const item = list.locator(`li[data-call="${planned}"]`);
+      await item.waitFor({ state: 'attached' });
+      assert.equal(await list.locator('li[data-call]').count(), 1, 'only the ship not yet at its berth can be moved');
+      const num = async (l: typeof item, name: string) => Number(await l.getAttribute(name));
+      /** Drags the bar by `hours` along time, onto berth `to`'s row (positions are read afresh: alerts move the chart). */
+      const drag = async (hours: number, to: string) => {
+        const box = (await chart.boundingBox())!;
+        const [x, y] = [box.x + await num(item, 'data-x'), box.y + await num(item, 'data-y')];
+        const perHour = await num(list, 'data-px-per-hour');
+        assert.ok(perHour > 0);
+        const row = box.y + await num(list.locator(`li[data-berth="${to}"]`), 'data-y');
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + hours * perHour, row, { steps: 12 });
+        await page.getByTestId('berth-plan-ghost').waitFor();
+        await page.mouse.up();
+      };
+
+      // Six hours earlier is before the ship's ETA: refused, naming the rule.
+      await drag(-6, 'B2');
+      await page.getByTestId('berth-plan-refused').getByText(/berthPlan\.beforeArrival/).waitFor();
+      await page.getByTestId('berth-plan-refused').getByText('This change cannot be planned').waitFor();
+      await shoot(page, 'berth-plan-refused');
+
+      // Two hours later on B1: the proposal, explained; nothing is written yet.
+      await drag(2, 'B1');
+      const proposal = page.getByTestId('berth-plan-proposal');
+      await proposal.getByText('Proposed plan (not accepted yet)').waitFor();
+      const row = proposal.locator('tbody tr').filter({ hasText: 'Feeder Star' });
+      await row.getByText('B1', { exact: true }).waitFor();
+      await row.getByText('moved', { exact: true }).waitFor();
+      await row.getByText(/pinned by the planner to berth B1/).waitFor();
+      assert.equal((await callDetail()).berthId, 'B2', 'a proposal changes nothing');
+      await shoot(page, 'berth-plan-proposal');
+
+      await proposal.getByRole('button', { name: /Accept plan/ }).click();
+      await page.getByTestId('berth-plan-notice').getByText(/Plan accepted/).waitFor();
+      await page.getByTestId('berth-plan-current').waitFor();
+      const accepted = await callDetail();
+      assert.equal(accepted.berthId, 'B1');
+      const pta = Date.parse(accepted.berthArrival.planned);
+      assert.ok(Math.abs(pta - (Date.parse(qingdao(42)) + 2 * 3600_000)) <= 30 * 60_000, `PTA ${accepted.berthArrival.planned} about two hours after the old one`);
+
+      // The carrier's new ETA lies six hours after the planned berth arrival: the plan is stale.
+      const newEta = new Date(pta + 6 * 3600_000).toISOString();
+      const eta = await t.inject({ method: 'POST', url: '/port-call/v2/events', headers: carrier.auth, payload: { events: [ts('CJK-119', 'ETA-Berth', newEta)] } });
+      assert.equal(eta.statusCode, 200, eta.body);
+      await page.getByRole('button', { name: /Refresh/ }).click();
+      const stale = page.getByTestId('berth-plan-stale');
+      await stale.getByText(/Feeder Star: ETA/).waitFor();
+      await stale.getByText(shownInUtc(newEta)).waitFor();
+      await shoot(page, 'berth-plan-stale');
+      // The server's explanation is said in the reader's language (a code and its parameters).
+      await page.getByText('中文', { exact: true }).click();
+      await stale.getByText(/Feeder Star：预计抵泊/).waitFor();
+      await stale.getByText(/晚于计划靠泊时间/).waitFor();
+      await page.getByText('English', { exact: true }).click();
+      await stale.getByText(/Feeder Star: ETA/).waitFor();
+      await stale.getByRole('button', { name: 'Re-plan' }).click();
+      await proposal.getByText('Proposed plan (not accepted yet)').waitFor();
+      await proposal.getByRole('button', { name: /Accept plan/ }).click();
+      await page.getByTestId('berth-plan-notice').getByText(/Plan accepted/).waitFor();
+      await page.getByTestId('berth-plan-current').waitFor();
+      assert.equal(await stale.count(), 0);
+      assert.ok(Date.parse((await callDetail()).berthArrival.planned) >= Date.parse(newEta), 'the re-plan berths the ship after its new ETA');
     } finally {
       await context.close();
     }

@@ -41,6 +41,12 @@ describe('simulated port through the API', () => {
     assert.equal(await countAll(), first.events);
 
     assert.ok(first.portCallMessages > 0, 'carriers and terminals exchanged port call messages');
+    // The terminals plan their berths on the platform, and re-plan when revised ETAs break a plan.
+    assert.ok(first.berthPlans.accepted > 0, 'the terminals accepted berth plans');
+    assert.ok(first.berthPlans.replans > 0, 'revised ETAs made a plan stale and the terminal re-planned');
+    const plan = await t.inject({ method: 'GET', url: '/v1/terminals/QQCT/berth-plans/current', headers: { authorization: `Bearer ${parties.qianwan.apiKey}` } });
+    assert.equal(plan.statusCode, 200, plan.body);
+    assert.ok(plan.json().calls.length > 0);
     const calls = (await t.inject({ method: 'GET', url: '/v1/port-calls?limit=100', headers: { authorization: `Bearer ${parties.authority.apiKey}` } })).json();
     const list = Array.isArray(calls) ? calls : calls.portCalls ?? calls.items;
     assert.ok(list.length > 0, 'the port authority sees the port calls');

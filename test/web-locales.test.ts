@@ -9,6 +9,7 @@ import {
   DOCUMENT_TYPE_CODES, EMPTY_INDICATOR_CODES, EQUIPMENT_EVENT_TYPE_CODES, EVENT_CLASSIFIER_CODES, EVENT_TYPES,
   MODES_OF_TRANSPORT, SHIPMENT_EVENT_TYPE_CODES, TRANSPORT_EVENT_TYPE_CODES,
 } from '../src/modules/tracking/model.js';
+import { EXPLANATION_ITEMS, EXPLANATIONS } from '../src/modules/portcall/explanations.js';
 
 const root = new URL('../web/', import.meta.url).pathname;
 const LOCALES = ['en', 'zh-CN'] as const;
@@ -83,6 +84,20 @@ describe('web app translations', () => {
     };
     for (const [group, codes] of Object.entries(groups)) {
       for (const code of codes) assert.ok(resources.en.has(`${group}.${code}`), `${group}.${code} is not translated`);
+    }
+  });
+
+  it('every explanation code the server can emit (berth plans: why, stale) is in both languages, with only the parameters it fills', () => {
+    // `explanation()` accepts only the codes of this table, so the table is what the server can say.
+    const tables: Record<string, readonly string[]> = { ...EXPLANATIONS, ...EXPLANATION_ITEMS };
+    assert.ok(Object.keys(EXPLANATIONS).length >= 14);
+    for (const [code, params] of Object.entries(tables)) {
+      for (const locale of LOCALES) {
+        const text = resources[locale].get(code);
+        assert.ok(text, `${locale}: explanation ${code} is not translated`);
+        const unknown = placeholders(text).filter((p) => !params.includes(p));
+        assert.deepEqual(unknown, [], `${locale}: ${code} uses placeholders the server does not fill`);
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 // The simulator talks to Jiaozhou only through its public HTTP API, as the parties' own systems
 // would: the admin API to set up parties, each party's API key to publish and to grant.
-import type { PortCallAction } from './port.js';
+import type { BerthPlanAction, PortCallAction } from './port.js';
 import { TERMINALS, type Service, type SimParty } from './world.js';
 
 export interface PartyCredentials {
@@ -10,6 +10,8 @@ export interface PartyCredentials {
 }
 
 const RETRIES = 5;
+/** The optimiser's budget for a simulated terminal's plan (the demo's calls are few per window). */
+const SIM_PLAN_SECONDS = 0.3;
 
 export class PlatformClient {
   constructor(readonly baseUrl: string, private readonly adminKey: string) {}
@@ -104,6 +106,36 @@ export class PlatformClient {
       }] },
     });
     if (res.status !== 200 && res.status !== 201) throw fail(res);
+  }
+
+  /**
+   * The terminal planner's look at its berth plan at simulated time `a.at` (berthPlanRoutes.ts):
+   * a stale plan is re-planned, a missing or running-out one proposed for the next window, and
+   * the proposal accepted. Windows are in simulated time, so a replay of past days plans them too.
+   */
+  async berthPlan(a: BerthPlanAction, apiKey: string): Promise<'none' | 'planned' | 'replanned'> {
+    const base = `/v1/terminals/${a.terminalCode}/berth-plans`;
+    const fail = (what: string, res: { status: number; body: unknown }) => new Error(`berth plan ${a.terminalCode} ${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const from = Math.floor(a.at / 3600_000) * 3600_000;
+    const window = { from: new Date(from).toISOString(), to: new Date(from + a.windowHours * 3600_000).toISOString() };
+    const current = await this.request(`${base}/current`, { method: 'GET', key: apiKey });
+    if (current.status !== 200 && current.status !== 404) throw fail('read', current);
+    const plan = current.status === 200 ? (current.body as { id: string; stale: boolean; to: string }) : undefined;
+    const stale = plan?.stale === true;
+    // A plan still holding and covering the next day stays.
+    if (plan && !stale && Date.parse(plan.to) >= a.at + 24 * 3600_000) return 'none';
+    const proposed = stale
+      ? await this.request(`${base}/${plan!.id}/replan`, { method: 'POST', key: apiKey, body: { ...window, timeLimitSeconds: SIM_PLAN_SECONDS } })
+      : await this.request(base, { method: 'POST', key: apiKey, body: { ...window, timeLimitSeconds: SIM_PLAN_SECONDS } });
+    if (proposed.status !== 201) throw fail('propose', proposed);
+    const proposal = proposed.body as { id: string; calls: unknown[] };
+    if (!proposal.calls.length) {
+      await this.request(`${base}/${proposal.id}`, { method: 'DELETE', key: apiKey });
+      return 'none';
+    }
+    const accepted = await this.request(`${base}/${proposal.id}/accept`, { method: 'POST', key: apiKey });
+    if (accepted.status !== 200) throw fail('accept', accepted);
+    return stale ? 'replanned' : 'planned';
   }
 
   /** Publishes a batch; returns how many were rejected (with the first problem). */

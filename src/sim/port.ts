@@ -66,7 +66,19 @@ const MILESTONES: Record<Milestone, { service: string; eventType: string; phase:
   'ATD-Berth': { service: 'BERTH', eventType: 'DEPA', phase: 'OUTB', classifier: 'ACT' },
 };
 export interface GrantAction { kind: 'grant'; at: number; party: string; grantee: string; referenceType: 'BKG'; referenceValue: string }
-export type SimAction = PublishAction | GrantAction | PortCallAction;
+/**
+ * The terminal's planner looks at its berth plan: none yet, or one running out → propose and
+ * accept a plan for the next `windowHours`; stale (a carrier's new ETA broke it) → re-plan and
+ * accept. What it finds depends on the platform, so the client decides (client.ts).
+ */
+export interface BerthPlanAction { kind: 'berthplan'; at: number; party: string; terminalCode: string; windowHours: number }
+export type SimAction = PublishAction | GrantAction | PortCallAction | BerthPlanAction;
+
+/** How often each terminal's planner checks its berth plan, and how far ahead it plans. */
+export const BERTH_PLAN_EVERY_HOURS = 6;
+export const BERTH_PLAN_WINDOW_HOURS = 48;
+/** When the carrier revises its ETA to the ship's real arrival (drift included). */
+const ETA_REVISION_HOURS = 8;
 
 interface Call {
   id: string;
@@ -206,6 +218,12 @@ export class PortSimulation {
       call.moves = { discharge: movesDischarged, load: this.stats.moves - movesBefore - movesDischarged };
       actions.push(...this.portCallExchange(call));
     });
+    const dayStart = this.options.startMs + day * DAY_MS;
+    for (const terminal of TERMINALS) {
+      for (let h = 0; h < 24; h += BERTH_PLAN_EVERY_HOURS) {
+        actions.push({ kind: 'berthplan', at: dayStart + h * HOUR_MS, party: terminal.key, terminalCode: terminal.code, windowHours: BERTH_PLAN_WINDOW_HOURS });
+      }
+    }
     this.teuByDay[day] = dayTeu;
     this.stats.teu += dayTeu;
     actions.sort((a, b) => a.at - b.at);
@@ -250,6 +268,9 @@ export class PortSimulation {
         isMainlineService: MAINLINE_GROUPS.includes(call.service.group),
       }),
       timestamp(carrier, pbp - 48 * HOUR_MS, 'ETA-Berth', estimate),
+      // Closer in, the carrier knows the ship's drift: the revised ETA is its real arrival, which
+      // may make the terminal's accepted berth plan stale (the terminal then re-plans).
+      timestamp(carrier, pbp - ETA_REVISION_HOURS * HOUR_MS, 'ETA-Berth', pbp + PILOTAGE_HOURS * HOUR_MS),
       timestamp(terminal, pbp - 24 * HOUR_MS, 'PTA-Berth', Math.max(estimate, call.ata - this.rng.between(0, 2) * HOUR_MS)),
       action(terminal, pbp - 24 * HOUR_MS + 60_000, 'update', { berthId: call.berth!.id, cranesUsed: call.cranes }),
       timestamp(terminal, pbp, 'ATA-PBP', pbp),

@@ -69,6 +69,8 @@ export interface Published {
   rejected: number;
   boxes: Set<string>;
   portCallMessages: number;
+  /** Berth plans the terminals accepted, and how many of them were re-plans of a stale plan. */
+  berthPlans: { accepted: number; replans: number };
 }
 
 /**
@@ -76,7 +78,7 @@ export interface Published {
  * of a round follow its events, so that the carrier owns a booking before sharing it.
  */
 export class Publisher {
-  readonly published: Published = { events: 0, grants: 0, rejected: 0, boxes: new Set(), portCallMessages: 0 };
+  readonly published: Published = { events: 0, grants: 0, rejected: 0, boxes: new Set(), portCallMessages: 0, berthPlans: { accepted: 0, replans: 0 } };
   private readonly callIds = new Map<string, string>();
 
   /**
@@ -96,10 +98,17 @@ export class Publisher {
   private async round(actions: SimAction[]) {
     const byParty = new Map<string, Record<string, unknown>[]>();
     const grants: SimAction[] = [];
-    // Port call messages go one by one, in time order: a call exists before its timestamps.
+    // Port call messages and the terminals' berth planning go one by one, in time order: a call
+    // exists before its timestamps, and a plan sees the ETAs sent before it.
     for (const a of actions) {
-      if (a.kind !== 'portcall') continue;
+      if (a.kind !== 'portcall' && a.kind !== 'berthplan') continue;
       try {
+        if (a.kind === 'berthplan') {
+          const done = await this.client.berthPlan(a, this.parties[a.party].apiKey);
+          if (done !== 'none') this.published.berthPlans.accepted++;
+          if (done === 'replanned') this.published.berthPlans.replans++;
+          continue;
+        }
         await this.client.portCall(a, this.parties[a.party].apiKey, this.callIds);
         this.published.portCallMessages++;
       } catch (e) {
@@ -108,7 +117,7 @@ export class Publisher {
       }
     }
     for (const a of actions) {
-      if (a.kind === 'portcall') continue;
+      if (a.kind === 'portcall' || a.kind === 'berthplan') continue;
       if (a.kind === 'grant') { grants.push(a); continue; }
       const list = byParty.get(a.party) ?? [];
       list.push(a.event);
@@ -160,6 +169,7 @@ export interface ReplayOptions {
 
 export interface ReplayResult {
   portCallMessages: number;
+  berthPlans: { accepted: number; replans: number };
   teu: number;
   boxes: number;
   events: number;
@@ -186,10 +196,11 @@ export async function replay(client: PlatformClient, parties: Record<string, Par
   }
   // The calls of the last day finish working after midnight: their quay moves belong to the window.
   const end = o.startMs + o.days * DAY_MS;
-  const tail = queue.takeUntil(end + 2 * DAY_MS).filter((a) => a.kind !== 'grant' && a.callDay !== undefined && a.callDay < o.days);
+  const tail = queue.takeUntil(end + 2 * DAY_MS).filter((a) => a.kind !== 'grant' && a.kind !== 'berthplan' && a.callDay !== undefined && a.callDay < o.days);
   await publisher.send(tail);
   return {
     portCallMessages: publisher.published.portCallMessages,
+    berthPlans: publisher.published.berthPlans,
     teu: sim.teuByDay.slice(0, o.days).reduce((s, t) => s + t, 0),
     boxes: publisher.published.boxes.size,
     events: publisher.published.events,

@@ -264,6 +264,80 @@ export interface EventResult {
   problem?: Problem;
 }
 
+/** One ship in a berth plan (`src/modules/portcall/berthplan.ts`). */
+export interface PlannedCall {
+  portCallID: string;
+  vesselName: string;
+  vesselIMONumber: string;
+  berthId: string;
+  /** The arrival the plan assumes: the ship's ETA-Berth. */
+  expectedBerthArrival: string;
+  plannedBerthArrival: string;
+  plannedBerthDeparture: string;
+  waitMinutes: number;
+  handlingMinutes: number;
+  kept: boolean;
+  pinned: boolean;
+  why: { berth: Explanation; wait: Explanation };
+}
+
+/**
+ * A server explanation: `code` is the i18next key (web/src/locales), `params` its values (UTC
+ * times as ISO 8601, lists of items), `text` the same in English.
+ */
+export interface Explanation {
+  code: string;
+  params: Record<string, string | number | Record<string, string | number>[]>;
+  text: string;
+}
+
+export interface BerthPin {
+  portCallID: string;
+  berthId: string;
+  start: string;
+}
+
+export interface StaleReason {
+  portCallID: string;
+  vesselName: string;
+  rule: 'berthPlan.infeasible' | 'berthPlan.etaMoved' | 'berthPlan.pbpInfeasible' | 'berthPlan.pbpEtaMoved' | 'berthPlan.callOmitted';
+  timestampDefinition: 'ETA-Berth' | 'ETA-PBP' | null;
+  previousETA: string | null;
+  newETA: string | null;
+  plannedBerthArrival: string;
+  detail: string;
+  message: Explanation;
+}
+
+export interface BerthPlan {
+  id: string;
+  terminalCode: string;
+  status: 'PROPOSED' | 'ACCEPTED' | 'SUPERSEDED' | 'DISCARDED';
+  createdAt: string;
+  from: string;
+  to: string;
+  parameters: { freezeHours: number; etaToleranceMinutes: number; pins: BerthPin[] };
+  basedOnPlanId: string | null;
+  objectiveMinutes: number;
+  firstComeFirstServedMinutes: number | null;
+  feasible: boolean;
+  violations: string[];
+  unplaceable: { portCallID: string; vesselName: string; reason: string; why: Explanation }[];
+  calls: PlannedCall[];
+  acceptedAt: string | null;
+  stale: boolean;
+  staleSince: string | null;
+  staleReasons: StaleReason[];
+}
+
+export interface BerthPlanRequest {
+  from: string;
+  to: string;
+  pins?: BerthPin[];
+  basedOnPlanId?: string;
+  timeLimitSeconds?: number;
+}
+
 const portCallQuery = (f: PortCallFilter) => {
   const q = new URLSearchParams();
   for (const key of ['terminal', 'vessel', 'service', 'from', 'to'] as const) if (f[key]) q.set(key, f[key]!);
@@ -311,4 +385,13 @@ export const api = {
   vessels: () => call<Vessel[]>('GET', '/v1/vessels'),
   terminals: () => call<Terminal[]>('GET', '/v1/terminals'),
   berths: (terminalCode: string) => call<Berth[]>('GET', `/v1/terminals/${seg(terminalCode)}/berths`),
+
+  /** The terminal's accepted berth plan, or null when none is accepted (404). */
+  currentBerthPlan: (terminalCode: string) => call<BerthPlan>('GET', `/v1/terminals/${seg(terminalCode)}/berth-plans/current`)
+    .catch((e: unknown) => { if (e instanceof ApiError && e.status === 404) return null; throw e; }),
+  /** A proposal (stored, not applied); pins fix ships to a berth and start, the others are planned around them. */
+  proposeBerthPlan: (terminalCode: string, body: BerthPlanRequest) => call<BerthPlan>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans`, body),
+  replanBerthPlan: (terminalCode: string, planId: string) => call<BerthPlan>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}/replan`),
+  acceptBerthPlan: (terminalCode: string, planId: string) => call<{ planId: string; timestampsSent: number }>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}/accept`),
+  discardBerthPlan: (terminalCode: string, planId: string) => call<void>('DELETE', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}`),
 };

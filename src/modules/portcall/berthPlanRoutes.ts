@@ -1,19 +1,19 @@
-// The terminal planner's berth plans: propose a plan for a window (nothing is written), then
-// accept it — each accepted call gets its berth and a PTA-Berth (PLN) timestamp sent in the
-// terminal's name, as if the planner had sent them one by one.
+// The terminal planner's berth plans. A proposal is computed and stored (nothing about the calls
+// changes); the planner may pin ships to a berth and start (a drag on the Gantt) and the optimiser
+// places the others around them; accepting a proposal applies it in one transaction
+// (berthPlanCommands.ts); a new ETA that breaks the accepted plan marks it stale, and a re-plan
+// proposes again over the same window with the same minimal-disruption rules.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal, type Principal } from '../../core/auth.js';
-import { audit } from '../../core/audit.js';
 import type { AppContext } from '../../core/context.js';
 import { forbidden, invalid, notFound } from '../../core/errors.js';
-import { nowIso } from '../../core/time.js';
 import { validateDateTime } from '../../standards/index.js';
-import { DEFAULT_MOVES_PER_CRANE_HOUR, planBerths } from './berthplan.js';
-import { updatePortCall } from './commands.js';
-import { publishEvents } from './publish.js';
-import { pc } from './schema.js';
+import { DEFAULT_MOVES_PER_CRANE_HOUR, planBerths, type BerthPin } from './berthplan.js';
+import { acceptPlan, discardPlan } from './berthPlanCommands.js';
+import { currentPlan, DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, insertPlan, presentPlan, type PlanParameters } from './berthPlanStore.js';
+import { pc, type PcDb } from './schema.js';
 import { TERMINAL_CODE } from './schemas.js';
 import { getTerminal, listBerths, terminalCallsInWindow } from './store.js';
 
@@ -22,11 +22,19 @@ const MAX_WINDOW_DAYS = 14;
 const Strict = { additionalProperties: false };
 const Params = Type.Object({ terminalCode: Type.String({ pattern: TERMINAL_CODE }) });
 
+const PlanParams = Type.Object({ terminalCode: Type.String({ pattern: TERMINAL_CODE }), planId: Type.String({ minLength: 1, maxLength: 64 }) });
+const PlanBody = {
+  freezeHours: Type.Optional(Type.Number({ minimum: 0, maximum: 72, description: 'ships alongside or due within this many hours keep their berth (default 2)' })),
+  movesPerCraneHour: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 80 })),
+  timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 30 })),
+  etaToleranceMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 1440, description: `once accepted, the plan is stale when a call's ETA moves more than this (default ${DEFAULT_ETA_TOLERANCE_MINUTES})` })),
+};
+
 export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const db = pc(ctx.db);
 
-  /** Only the terminal's operator plans its berths. */
+  /** Only the terminal's operator plans its berths (a plan holds the calls of many carriers). */
   const operatorOf = async (who: Principal, code: string) => {
     const terminal = await getTerminal(db, code);
     if (!terminal) throw notFound(`terminal ${code}`);
@@ -39,71 +47,157 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return v.value.epochMs;
   };
 
+  /** Plans the window, checks it, and stores it as a proposal. */
+  async function propose(who: Principal, terminalCode: string, from: number, to: number, parameters: PlanParameters, pins: BerthPin[], basedOn: string | null) {
+    const calls = await terminalCallsInWindow(db, terminalCode, { from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+    const berths = await listBerths(db, terminalCode);
+    if (!berths.length) throw invalid('/params/terminalCode', 'berths', `terminal ${terminalCode} has no berths registered`);
+    const plan = planBerths(calls, berths, {
+      originMs: from, nowMs: Date.now(), freezeHours: parameters.freezeHours, movesPerCraneHour: parameters.movesPerCraneHour,
+      timeLimitSeconds: parameters.timeLimitSeconds, seed: 1, pins,
+    });
+    // A proposal with pins the checker refuses is the planner's impossible wish: say why, keep nothing.
+    if (pins.length && !plan.feasible) throw invalid('/body/pins', 'berthPlan.infeasible', `with these pins the plan breaks: ${plan.violations.slice(0, 3).join('; ')}`);
+    const row = await db.transaction().execute((tx) => insertPlan(tx as unknown as PcDb, {
+      id: randomUUID(), terminal_code: terminalCode, status: 'PROPOSED', created_by_party_id: who.partyId, created_at: new Date().toISOString(),
+      window_from: new Date(from).toISOString(), window_to: new Date(to).toISOString(), parameters: JSON.stringify(parameters),
+      based_on_plan_id: basedOn, objective_minutes: plan.objectiveMinutes, body: JSON.stringify(plan),
+    }, plan));
+    return presentPlan(row);
+  }
+
   r.post('/v1/terminals/:terminalCode/berth-plans', {
     schema: {
-      tags, summary: 'Propose a berth plan for the calls expected in a window (nothing is written)',
-      description: 'Calls alongside, or due within freezeHours and already given a berth, keep their berth (re-planning with minimal disruption). Each planned call says why this berth and why this wait.',
+      tags, summary: 'Propose a berth plan for the calls expected in a window (stored as a proposal; no call changes until it is accepted)',
+      description: 'Calls alongside, or due within freezeHours and already given a berth, keep their berth (re-planning with minimal disruption). `pins` fix ships to a berth and start (the planner’s drag on the Gantt): the others are re-optimised around them, and a pin the checker refuses (berth too short or shallow, start before the ship’s ETA or the window, overlapping pins, a ship alongside moved) is a 400 naming the pin and the rule. Each planned call says why this berth and why this wait.',
       params: Params,
       body: Type.Object({
         from: Type.String({ description: 'ISO 8601 with offset' }),
         to: Type.String({ description: `ISO 8601 with offset; at most ${MAX_WINDOW_DAYS} days after from` }),
-        freezeHours: Type.Optional(Type.Number({ minimum: 0, maximum: 72 })),
-        movesPerCraneHour: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 80 })),
-        timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 30 })),
-      }, Strict),
-    },
-  }, async (request) => {
-    const who = requirePrincipal(request);
-    const { terminalCode } = request.params;
-    await operatorOf(who, terminalCode);
-    const from = time(request.body.from, '/body/from');
-    const to = time(request.body.to, '/body/to');
-    if (to <= from) throw invalid('/body/to', 'after', 'to must lie after from');
-    if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalid('/body/to', 'window', `a plan covers at most ${MAX_WINDOW_DAYS} days`);
-    const calls = await terminalCallsInWindow(db, terminalCode, { from: request.body.from, to: request.body.to });
-    const berths = await listBerths(db, terminalCode);
-    if (!berths.length) throw invalid('/params/terminalCode', 'berths', `terminal ${terminalCode} has no berths registered`);
-    const plan = planBerths(calls, berths, {
-      originMs: from, nowMs: Date.now(), freezeHours: request.body.freezeHours ?? 2,
-      movesPerCraneHour: request.body.movesPerCraneHour ?? DEFAULT_MOVES_PER_CRANE_HOUR,
-      timeLimitSeconds: request.body.timeLimitSeconds ?? 2, seed: 1,
-    });
-    return { terminalCode, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...plan };
-  });
-
-  r.post('/v1/terminals/:terminalCode/berth-plans/accept', {
-    schema: {
-      tags, summary: 'Accept a plan: each call gets its berth and a PTA-Berth (PLN) in the terminal’s name',
-      params: Params,
-      body: Type.Object({
-        calls: Type.Array(Type.Object({
+        ...PlanBody,
+        pins: Type.Optional(Type.Array(Type.Object({
           portCallID: Type.String({ minLength: 1, maxLength: 100 }),
           berthId: Type.String({ minLength: 1, maxLength: 20 }),
-          plannedBerthArrival: Type.String(),
-        }, Strict), { minItems: 1, maxItems: 500 }),
+          start: Type.String({ description: 'ISO 8601 with offset: the planned berth arrival' }),
+        }, Strict), { maxItems: 50 })),
+        basedOnPlanId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the plan this proposal changes (shown to the planner; not enforced)' })),
       }, Strict),
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const who = requirePrincipal(request);
     const { terminalCode } = request.params;
     await operatorOf(who, terminalCode);
-    request.body.calls.forEach((c, i) => time(c.plannedBerthArrival, `/body/calls/${i}/plannedBerthArrival`));
-    const now = nowIso();
-    for (const [i, c] of request.body.calls.entries()) {
+    const body = request.body;
+    const from = time(body.from, '/body/from');
+    const to = time(body.to, '/body/to');
+    if (to <= from) throw invalid('/body/to', 'after', 'to must lie after from');
+    if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalid('/body/to', 'window', `a plan covers at most ${MAX_WINDOW_DAYS} days`);
+    const pins = (body.pins ?? []).map((p, i) => ({ portCallID: p.portCallID, berthId: p.berthId, startMs: time(p.start, `/body/pins/${i}/start`) }));
+    if (body.basedOnPlanId !== undefined && !(await getPlan(db, terminalCode, body.basedOnPlanId))) {
+      throw invalid('/body/basedOnPlanId', 'berthPlan.unknownPlan', `terminal ${terminalCode} has no berth plan ${body.basedOnPlanId}`);
+    }
+    const parameters: PlanParameters = {
+      freezeHours: body.freezeHours ?? 2, movesPerCraneHour: body.movesPerCraneHour ?? DEFAULT_MOVES_PER_CRANE_HOUR,
+      timeLimitSeconds: body.timeLimitSeconds ?? 2, etaToleranceMinutes: body.etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES,
+      pins: pins.map((p) => ({ portCallID: p.portCallID, berthId: p.berthId, start: new Date(p.startMs).toISOString() })),
+    };
+    const plan = await propose(who, terminalCode, from, to, parameters, pins, body.basedOnPlanId ?? null);
+    return reply.code(201).header('location', `/v1/terminals/${terminalCode}/berth-plans/${plan.id}`).send(plan);
+  });
+
+  r.get('/v1/terminals/:terminalCode/berth-plans/current', {
+    schema: { tags, summary: 'The terminal’s accepted berth plan, with `stale` and the reasons (which call, old and new ETA); 404 when none', params: Params },
+  }, async (request) => {
+    const who = requirePrincipal(request);
+    await operatorOf(who, request.params.terminalCode);
+    const plan = await currentPlan(db, request.params.terminalCode);
+    if (!plan) throw notFound(`an accepted berth plan of terminal ${request.params.terminalCode}`);
+    return presentPlan(plan);
+  });
+
+  r.get('/v1/terminals/:terminalCode/berth-plans/:planId', {
+    schema: { tags, summary: 'One berth plan (proposed, accepted, superseded or discarded)', params: PlanParams },
+  }, async (request) => {
+    const who = requirePrincipal(request);
+    await operatorOf(who, request.params.terminalCode);
+    const plan = await getPlan(db, request.params.terminalCode, request.params.planId);
+    if (!plan) throw notFound(`berth plan ${request.params.planId}`);
+    return presentPlan(plan);
+  });
+
+  r.post('/v1/terminals/:terminalCode/berth-plans/:planId/accept', {
+    schema: {
+      tags, summary: 'Accept a proposal: all its berths and PTA-/PTD-Berth (PLN) timestamps in one transaction; idempotent',
+      description: 'All or nothing: a call that no longer allows the plan (departed, omitted, alongside elsewhere, no longer fits its berth, ETA moved beyond the plan’s tolerance) rejects the whole accept with a 409 problem naming each such call (`/calls/{i}` of the plan) and the rule. Accepting again answers the first result. The terminal’s previously accepted plan is superseded.',
+      params: PlanParams,
+    },
+  }, async (request) => {
+    const who = requirePrincipal(request);
+    const { terminalCode, planId } = request.params;
+    await operatorOf(who, terminalCode);
+    const { acceptance, spine } = await acceptPlan(db, ctx.dialect, who, terminalCode, planId);
+    if (spine.length) {
       try {
-        await updatePortCall(db, who, c.portCallID, { berthId: c.berthId }, now);
-      } catch (e) {
-        (e as Error).message = `/body/calls/${i}: ${(e as Error).message}`;
-        throw e;
+        await ctx.events.append({ partyId: who.partyId, actor: who.actor, isCarrier: who.roles.includes('carrier') }, spine);
+      } catch (err) {
+        request.log.error({ err }, 'berth plan: appending the Track & Trace spine failed');
       }
     }
-    const events = request.body.calls.map((c) => ({
-      eventID: randomUUID(), terminalCall: { terminalCallID: c.portCallID },
-      portCallService: { portCallServiceTypeCode: 'BERTH', portCallServiceEventTypeCode: 'ARRI', portCallPhaseTypeCode: 'INBD' },
-      timestamp: { classifierCode: 'PLN', serviceDateTime: c.plannedBerthArrival, remark: 'berth plan accepted' },
-    }));
-    const { results } = await publishEvents(db, ctx.dialect, who, events, (i) => `/body/calls/${i}`);
-    await audit(ctx.db, who, { action: 'berthplan.accept', resource: `terminal:${terminalCode}`, detail: { calls: request.body.calls.length } });
-    return { accepted: results.filter((x) => x.result !== 'rejected').length, results };
+    return acceptance;
   });
+
+  r.delete('/v1/terminals/:terminalCode/berth-plans/:planId', {
+    schema: { tags, summary: 'Discard a proposal', params: PlanParams },
+  }, async (request, reply) => {
+    const who = requirePrincipal(request);
+    const { terminalCode, planId } = request.params;
+    await operatorOf(who, terminalCode);
+    await discardPlan(db, who, terminalCode, planId);
+    return reply.code(204).send();
+  });
+
+  r.post('/v1/terminals/:terminalCode/berth-plans/:planId/replan', {
+    schema: {
+      tags, summary: 'Re-plan: a new proposal over the plan’s window with its parameters (ships alongside or due within freezeHours keep their berth)',
+      description: 'Meant for a stale accepted plan; the answer is a proposal to accept or discard. Without from/to, a window that has passed moves to start now.',
+      params: PlanParams,
+      // The body is optional (a bare POST re-plans the plan's own window), which a body schema
+      // cannot say: it is checked below.
+      body: Type.Any({ description: 'optional: {from?, to?, timeLimitSeconds?}; from/to ISO 8601 with offset, another window than the plan’s' }),
+    },
+  }, async (request, reply) => {
+    const who = requirePrincipal(request);
+    const { terminalCode, planId } = request.params;
+    await operatorOf(who, terminalCode);
+    const base = await getPlan(db, terminalCode, planId);
+    if (!base) throw notFound(`berth plan ${planId}`);
+    const stored = JSON.parse(base.parameters) as PlanParameters;
+    // Pins were the planner's choices under the old ETAs; a re-plan starts without them.
+    const parameters: PlanParameters = { ...stored, etaToleranceMinutes: stored.etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES, pins: [] };
+    const body = replanBody(request.body);
+    if (body.timeLimitSeconds !== undefined) parameters.timeLimitSeconds = body.timeLimitSeconds;
+    let from = Date.parse(base.window_from), to = Date.parse(base.window_to);
+    const now = Date.now();
+    if (body.from !== undefined || body.to !== undefined) {
+      if (body.from !== undefined) from = time(body.from, '/body/from');
+      if (body.to !== undefined) to = time(body.to, '/body/to');
+      if (to <= from) throw invalid('/body/to', 'after', 'to must lie after from');
+      if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalid('/body/to', 'window', `a plan covers at most ${MAX_WINDOW_DAYS} days`);
+    } else if (to <= now) [from, to] = [Math.floor(now / 3600_000) * 3600_000, Math.floor(now / 3600_000) * 3600_000 + (to - from)];
+    const plan = await propose(who, terminalCode, from, to, parameters, [], base.id);
+    return reply.code(201).header('location', `/v1/terminals/${terminalCode}/berth-plans/${plan.id}`).send(plan);
+  });
+}
+
+/** The optional body of a re-plan: nothing, or `{from?, to?, timeLimitSeconds?}`. */
+function replanBody(raw: unknown): { from?: string; to?: string; timeLimitSeconds?: number } {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('/body', 'type', 'the body, when sent, is an object {from?, to?, timeLimitSeconds?}');
+  const body = raw as Record<string, unknown>;
+  const extra = Object.keys(body).find((k) => !['from', 'to', 'timeLimitSeconds'].includes(k));
+  if (extra) throw invalid(`/body/${extra}`, 'additionalProperties', `unknown field ${extra}`);
+  for (const k of ['from', 'to'] as const) if (body[k] !== undefined && typeof body[k] !== 'string') throw invalid(`/body/${k}`, 'type', `${k} must be an ISO 8601 date-time string`);
+  const limit = body.timeLimitSeconds;
+  if (limit !== undefined && (typeof limit !== 'number' || !(limit > 0) || limit > 30)) throw invalid('/body/timeLimitSeconds', 'range', 'timeLimitSeconds must be a number above 0 and at most 30');
+  return body as { from?: string; to?: string; timeLimitSeconds?: number };
 }

@@ -71,7 +71,7 @@ export interface NewPortCall {
 }
 
 /** A berth takes the vessel only when it is long and deep enough. */
-async function checkBerth(tx: PcDb, terminalCode: string, berthId: string, imo: string, pointer: string): Promise<BerthRow> {
+export async function checkBerth(tx: PcDb, terminalCode: string, berthId: string, imo: string, pointer: string): Promise<BerthRow> {
   const berth = await getBerth(tx, terminalCode, berthId);
   if (!berth) throw invalid(pointer, 'portcall.unknownBerth', `terminal ${terminalCode} has no berth ${berthId}`);
   const vessel = (await getVessel(tx, imo))!;

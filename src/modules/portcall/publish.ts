@@ -14,6 +14,7 @@ import { validatePortCallEvent, type CallField, type PortCallEvent } from './mod
 import { checkActualOrder, factOf, project, type TimestampFact } from './projection.js';
 import { MOVES_SENDERS, roleExplanation, senderSides } from './roles.js';
 import { core, type PcDb, type PcTx, type PortCallRow } from './schema.js';
+import { refreshPlanStaleness } from './berthPlanStore.js';
 import { feedsSpine, spineEvent } from './spine.js';
 import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByEventId, toFact, type Call, type StoredTimestamp } from './store.js';
 
@@ -21,6 +22,8 @@ export const MAX_EVENTS_PER_REQUEST = 500;
 // Port call writers take turns on PostgreSQL, so the order rules of actuals see every earlier
 // commit and two retries of one eventID cannot both insert. (SQLite has one writer anyway.)
 const PG_PORTCALL_LOCK = 44_021_908;
+/** The timestamps whose change may make an accepted berth plan stale. */
+const STALENESS_TRIGGERS = new Set(['ETA-Berth', 'ETA-PBP']);
 
 export interface ItemResult {
   eventID: string | null;
@@ -47,34 +50,53 @@ const CALL_COLUMN: Record<CallField, keyof PortCallRow> = {
  * Track & Trace events of the spine, to be appended after commit.
  */
 export async function publishEvents(db: PcDb, dialect: Dialect, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
+  return db.transaction().execute((tx) => publishEventsIn(tx, dialect, who, items, at, now));
+}
+
+/** Takes the port call writers' turn (PostgreSQL); taking it again in the same transaction is free. */
+export async function portCallWriterTurn(tx: PcTx, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_PORTCALL_LOCK})`.execute(tx);
+}
+
+/**
+ * `publishEvents` inside the caller's transaction, so that a command (accepting a berth plan)
+ * commits its other writes and these timestamps together or not at all.
+ */
+export async function publishEventsIn(tx: PcTx, dialect: Dialect, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
   const checked = items.map((raw, i) => validatePortCallEvent(raw, at(i), now));
-  return db.transaction().execute(async (tx) => {
-    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_PORTCALL_LOCK})`.execute(tx);
-    const calls = new Map<string, CallState>();
-    const spine: NewEvent[] = [];
-    const results: ItemResult[] = [];
-    for (const [i, c] of checked.entries()) {
-      const raw = items[i] as { eventID?: unknown } | null;
-      const eventID = typeof raw?.eventID === 'string' ? raw.eventID : null;
-      const outcome = c.ok ? await accept(tx, who, c.event, at(i), now, calls, spine) : new Rejection('validation', c.errors);
-      if (outcome instanceof Rejection) {
-        const first = outcome.errors[0];
-        results.push({ eventID, result: 'rejected', problem: problem(outcome.kind, `${first.pointer}: ${first.detail}`, outcome.errors) });
-      } else results.push({ eventID, ...outcome });
+  await portCallWriterTurn(tx, dialect);
+  const calls = new Map<string, CallState>();
+  const spine: NewEvent[] = [];
+  const results: ItemResult[] = [];
+  for (const [i, c] of checked.entries()) {
+    const raw = items[i] as { eventID?: unknown } | null;
+    const eventID = typeof raw?.eventID === 'string' ? raw.eventID : null;
+    const outcome = c.ok ? await accept(tx, who, c.event, at(i), now, calls, spine) : new Rejection('validation', c.errors);
+    if (outcome instanceof Rejection) {
+      const first = outcome.errors[0];
+      results.push({ eventID, result: 'rejected', problem: problem(outcome.kind, `${first.pointer}: ${first.detail}`, outcome.errors) });
+    } else results.push({ eventID, ...outcome });
+  }
+  for (const state of calls.values()) {
+    if (!state.changed) continue;
+    const projection = project(state.facts);
+    await tx.updateTable('pc_port_calls').set({ ...projection, updated_at: now.toISOString() }).where('id', '=', state.call.id).execute();
+    // A new ETA-Berth or ETA at the pilot boarding place, or the carrier omitting the call (or
+    // taking that back), may break the accepted berth plan the call is in (or mend it again).
+    const omission = (state.call.status === 'OMITTED') !== (projection.status === 'OMITTED');
+    if (omission || results.some((r) => r.result === 'created' && r.portCallID === state.call.id && STALENESS_TRIGGERS.has(r.timestampDefinition!))) {
+      const etaPbp = state.facts.filter((f) => f.definition === 'ETA-PBP').at(-1)?.serviceDateTime ?? null;
+      await refreshPlanStaleness(tx, state.call.id, { status: projection.status, etaBerth: projection.eta_berth, etaPbp }, now.toISOString());
     }
-    for (const state of calls.values()) {
-      if (!state.changed) continue;
-      await tx.updateTable('pc_port_calls').set({ ...project(state.facts), updated_at: now.toISOString() }).where('id', '=', state.call.id).execute();
-    }
-    const created = results.filter((r) => r.result === 'created');
-    if (created.length) {
-      await audit(core(tx), who, {
-        action: 'portcall.events.publish',
-        detail: { created: created.length, duplicates: results.filter((r) => r.result === 'duplicate').length, rejected: results.filter((r) => r.result === 'rejected').length, portCallIds: [...new Set(created.map((r) => r.portCallID))] },
-      });
-    }
-    return { results, spine };
-  });
+  }
+  const created = results.filter((r) => r.result === 'created');
+  if (created.length) {
+    await audit(core(tx), who, {
+      action: 'portcall.events.publish',
+      detail: { created: created.length, duplicates: results.filter((r) => r.result === 'duplicate').length, rejected: results.filter((r) => r.result === 'rejected').length, portCallIds: [...new Set(created.map((r) => r.portCallID))] },
+    });
+  }
+  return { results, spine };
 }
 
 async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, now: Date, calls: Map<string, CallState>, spine: NewEvent[]): Promise<Omit<ItemResult, 'eventID'> | Rejection> {

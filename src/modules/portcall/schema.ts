@@ -122,7 +122,52 @@ export interface TimestampRow {
   received_at: string;
 }
 
+/**
+ * A berth plan of a terminal: proposed by the optimiser (PROPOSED), accepted by its planner
+ * (ACCEPTED, at most one per terminal), replaced by a later acceptance (SUPERSEDED) or thrown
+ * away (DISCARDED). The plan as answered is kept whole in `body`; its calls are also rows of
+ * `pc_berth_plan_calls`, so that a new ETA finds the accepted plans it may make stale.
+ */
+export interface BerthPlanRow {
+  id: string;
+  terminal_code: string;
+  status: string;
+  created_by_party_id: string;
+  created_at: string;
+  window_from: string;
+  window_to: string;
+  /** JSON: freezeHours, movesPerCraneHour, timeLimitSeconds, etaToleranceMinutes, pins. */
+  parameters: string;
+  /** The accepted plan a re-plan or a dragged change starts from, if any. */
+  based_on_plan_id: string | null;
+  objective_minutes: number;
+  /** JSON of the plan as proposed (calls with their explanations, unplaceable, violations). */
+  body: string;
+  accepted_at: string | null;
+  accepted_by_party_id: string | null;
+  /** JSON of the answer to the accept, returned again when the accept is retried. */
+  acceptance: string | null;
+  superseded_at: string | null;
+  /** JSON array of the reasons the accepted plan no longer holds (null: it holds). */
+  stale_reasons: string | null;
+  stale_since: string | null;
+}
+
+export interface BerthPlanCallRow {
+  plan_id: string;
+  port_call_id: string;
+  berth_id: string;
+  planned_berth_arrival: string;
+  planned_berth_departure: string;
+  /** The ship's arrival the plan assumed (its ETA-Berth then, UTC): new ETAs are measured against it. */
+  assumed_arrival: string;
+  /** The ship's ETA at the pilot boarding place when the plan was made (UTC), if one had been sent. */
+  assumed_pbp_arrival: string | null;
+}
+
 export interface PortcallTables {
+  pc_berth_plans: BerthPlanRow;
+  pc_berth_plan_calls: BerthPlanCallRow;
   pc_vessels: VesselRow;
   pc_terminals: TerminalRow;
   pc_berths: BerthRow;
@@ -237,6 +282,43 @@ export const portcallMigrations: MigrationSet = {
         .execute();
       await db.schema.createIndex('pc_timestamps_call').on('pc_timestamps').columns(['port_call_id', 'seq']).execute();
       await db.schema.createIndex('pc_timestamps_time').on('pc_timestamps').columns(['event_date_time']).execute();
+    },
+  }),
+  '0101_berth_plans': (): Migration => ({
+    async up(db: Kysely<any>) {
+      const real = 'double precision' as const;
+      let plans = db.schema.createTable('pc_berth_plans')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('terminal_code', 'text', (c) => c.notNull().references('pc_terminals.code'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_by_party_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('window_from', 'text', (c) => c.notNull())
+        .addColumn('window_to', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text', (c) => c.notNull())
+        .addColumn('based_on_plan_id', 'text')
+        .addColumn('objective_minutes', real, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull());
+      for (const col of ['accepted_at', 'accepted_by_party_id', 'acceptance', 'superseded_at', 'stale_reasons', 'stale_since']) plans = plans.addColumn(col, 'text');
+      await plans.execute();
+      await db.schema.createIndex('pc_berth_plans_terminal').on('pc_berth_plans').columns(['terminal_code', 'status', 'created_at']).execute();
+      await db.schema.createTable('pc_berth_plan_calls')
+        .addColumn('plan_id', 'text', (c) => c.notNull().references('pc_berth_plans.id'))
+        .addColumn('port_call_id', 'text', (c) => c.notNull().references('pc_port_calls.id'))
+        .addColumn('berth_id', 'text', (c) => c.notNull())
+        .addColumn('planned_berth_arrival', 'text', (c) => c.notNull())
+        .addColumn('planned_berth_departure', 'text', (c) => c.notNull())
+        .addColumn('assumed_arrival', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pc_berth_plan_calls_pk', ['plan_id', 'port_call_id'])
+        .execute();
+      await db.schema.createIndex('pc_berth_plan_calls_call').on('pc_berth_plan_calls').columns(['port_call_id']).execute();
+    },
+  }),
+  // A changed ETA at the pilot boarding place also makes an accepted plan stale: measured
+  // against the one the plan knew.
+  '0102_berth_plan_pbp': (): Migration => ({
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('pc_berth_plan_calls').addColumn('assumed_pbp_arrival', 'text').execute();
     },
   }),
 };

@@ -32,14 +32,19 @@ export type ChartOption = ComposeOption<
 
 export { echarts };
 
-/** A chart that follows its option and the size of its box. */
-export function EChart({ option, style, testId }: { option: ChartOption; style?: CSSProperties; testId?: string }) {
+/**
+ * A chart that follows its option and the size of its box. `onChart` receives each new instance
+ * (and null when it goes), for pages that listen to its mouse events.
+ */
+export function EChart({ option, style, testId, onChart }: { option: ChartOption; style?: CSSProperties; testId?: string; onChart?: (chart: echarts.ECharts | null) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const { i18n } = useTranslation();
   const locale = i18n.language === 'zh-CN' ? 'ZH' : 'EN';
   const latest = useRef(option);
   latest.current = option;
+  const listener = useRef(onChart);
+  listener.current = onChart;
 
   // A new instance per language: ECharts takes its locale at init only.
   useEffect(() => {
@@ -47,10 +52,12 @@ export function EChart({ option, style, testId }: { option: ChartOption; style?:
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas', locale });
     c.setOption(latest.current);
     chart.current = c;
+    listener.current?.(c);
     const observer = new ResizeObserver(() => c.resize());
     observer.observe(ref.current);
     return () => {
       observer.disconnect();
+      listener.current?.(null);
       c.dispose();
       chart.current = null;
     };

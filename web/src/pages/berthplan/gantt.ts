@@ -13,8 +13,15 @@ const LATE_AFTER_MS = HOUR;
 /** Narrower bars carry no label. */
 const LABEL_MIN_PX = 60;
 
-export type BarState = 'planned' | 'alongside' | 'departed' | 'late';
-export const BAR_COLORS: Record<BarState, string> = { planned: '#1677ff', alongside: '#389e0d', departed: '#8c8c8c', late: '#d4380d' };
+export type BarState = 'planned' | 'alongside' | 'departed' | 'late' | 'proposed';
+export const BAR_COLORS: Record<BarState, string> = { planned: '#1677ff', alongside: '#389e0d', departed: '#8c8c8c', late: '#d4380d', proposed: '#722ed1' };
+
+/** A proposed plan's place for a call, drawn instead of the call's own plan. */
+export interface ProposedPlace {
+  berthId: string;
+  start: number;
+  end: number;
+}
 
 export interface Bar {
   call: PortCall;
@@ -25,6 +32,8 @@ export interface Bar {
   plannedFromEstimate: boolean;
   actual?: [number, number];
   state: BarState;
+  /** The planner may drag its planned window: the ship has not reached the berth yet. */
+  draggable: boolean;
 }
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
@@ -35,9 +44,10 @@ export function expectedHours(call: PortCall, berth?: Berth): number {
   return (call.expectedMoves ?? DEFAULT_MOVES) / (Math.max(cranes, 1) * MOVES_PER_CRANE_HOUR) + OVERHEAD_HOURS;
 }
 
-export function barsOf(calls: PortCall[], berths: Berth[], names: Map<string, string>, ptd: Map<string, string>, now: number): Bar[] {
-  return calls.flatMap((call) => {
-    const berthIndex = berths.findIndex((b) => b.berthId === call.berthId);
+export function barsOf(calls: PortCall[], berths: Berth[], names: Map<string, string>, ptd: Map<string, string>, now: number, proposed?: Map<string, ProposedPlace>): Bar[] {
+  return calls.flatMap((call): Bar[] => {
+    const place = proposed?.get(call.portCallID);
+    const berthIndex = berths.findIndex((b) => b.berthId === (place?.berthId ?? call.berthId));
     if (berthIndex < 0 || call.status === 'OMITTED') return [];
     const pta = ms(call.berthArrival.planned);
     const startPlan = pta ?? ms(call.berthArrival.estimated);
@@ -47,9 +57,12 @@ export function barsOf(calls: PortCall[], berths: Berth[], names: Map<string, st
     const actual: [number, number] | undefined = ata !== undefined ? [ata, atd ?? Math.max(now, ata)] : undefined;
     const late = pta !== undefined && ((ata !== undefined && ata - pta > LATE_AFTER_MS) || (ata === undefined && now - pta > LATE_AFTER_MS));
     const state: BarState = late ? 'late' : atd !== undefined ? 'departed' : ata !== undefined ? 'alongside' : 'planned';
+    const vesselName = names.get(call.vesselIMONumber) ?? call.vesselIMONumber;
+    const draggable = ata === undefined && atd === undefined;
+    if (place) return [{ call, vesselName, berthIndex, state: actual ? state : 'proposed', actual, plannedFromEstimate: false, planned: [place.start, place.end], draggable }];
     if (startPlan === undefined && !actual) return [];
     return [{
-      call, vesselName: names.get(call.vesselIMONumber) ?? call.vesselIMONumber, berthIndex, state, actual, plannedFromEstimate: pta === undefined,
+      call, vesselName, berthIndex, state, actual, plannedFromEstimate: pta === undefined, draggable: draggable && startPlan !== undefined,
       planned: startPlan !== undefined && endPlan !== undefined ? [startPlan, Math.max(endPlan, startPlan + HOUR)] : undefined,
     }];
   });
@@ -90,7 +103,8 @@ export function ganttOption(berths: Berth[], bars: Bar[], window: [number, numbe
         return rows.filter(Boolean).join('<br/>');
       },
     },
-    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' }, { type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', height: 20, bottom: 12 }],
+    // Dragging on the grid moves a ship's bar, so the inside zoom only zooms (wheel); the slider pans.
+    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter', moveOnMouseMove: false }, { type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', height: 20, bottom: 12 }],
     xAxis: {
       type: 'time', min: window[0], max: window[1], position: 'top',
       splitLine: { show: true, lineStyle: { color: '#f0f0f0' } },
@@ -127,6 +141,7 @@ export function ganttOption(berths: Berth[], bars: Bar[], window: [number, numbe
           style: actual
             ? { fill: color, stroke: color }
             : { fill: `${color}1f`, stroke: color, lineWidth: 1.5, lineDash: bar.plannedFromEstimate ? [4, 3] : undefined },
+          cursor: !actual && bar.draggable ? 'move' : 'pointer',
           // The vessel's name goes on the actual bar, or on the planned one while the actual is too short to hold it.
           textContent: (actual ? width > LABEL_MIN_PX : !bar.actual || actualWidth(bar) <= LABEL_MIN_PX) && width > LABEL_MIN_PX
             ? { type: 'text', style: { text: bar.vesselName, fill: actual ? '#fff' : color, fontSize: 11 } }
