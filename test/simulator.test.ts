@@ -52,6 +52,27 @@ describe('simulated port through the API', () => {
     assert.ok(list.length > 0, 'the port authority sees the port calls');
     const arrivals = (await t.inject({ method: 'GET', url: '/v2/events?eventType=TRANSPORT&limit=1000', headers: customs })).json();
     assert.ok(arrivals.length > 0, 'arrivals and departures are on the tracking spine');
+    // The terminals berth by their accepted plans: a call whose latest PTA-Berth came from a berth
+    // plan ("berth X, berth plan …") berths at X — unless another ship was alongside X at that
+    // moment, when the terminal takes another free berth the ship fits (src/sim/client.ts).
+    const authority = { authorization: `Bearer ${parties.authority.apiKey}` };
+    type Listed = { portCallID: string; terminalCode: string; berthId: string | null; berthArrival: { actual: string | null }; berthDeparture: { actual: string | null } };
+    const every = (await t.inject({ method: 'GET', url: '/v1/port-calls?limit=1000', headers: authority })).json() as Listed[];
+    let underPlan = 0, atPlanned = 0;
+    for (const c of every.filter((x) => x.berthArrival.actual)) {
+      const detail = (await t.inject({ method: 'GET', url: `/v1/port-calls/${c.portCallID}`, headers: authority })).json();
+      const pta = detail.latestTimestamps.find((x: { timestampDefinition: string }) => x.timestampDefinition === 'PTA-Berth');
+      const planned = /^berth (\S+), berth plan /.exec(pta?.event?.timestamp?.remark ?? '')?.[1];
+      if (!planned) continue;
+      underPlan++;
+      if (c.berthId === planned) { atPlanned++; continue; }
+      const at = Date.parse(c.berthArrival.actual!);
+      const occupant = every.find((o) => o.portCallID !== c.portCallID && o.terminalCode === c.terminalCode && o.berthId === planned && o.berthArrival.actual
+        && Date.parse(o.berthArrival.actual) <= at && (!o.berthDeparture.actual || Date.parse(o.berthDeparture.actual) >= at));
+      assert.ok(occupant, `${c.portCallID} berthed at ${c.berthId}, not at its planned ${planned}, though no ship was alongside there`);
+    }
+    assert.ok(underPlan > 0, 'calls berthed under an accepted plan');
+    assert.ok(atPlanned >= underPlan / 2, `${atPlanned} of ${underPlan} calls under a plan berthed at the planned berth`);
     const kpis = await t.inject({ method: 'GET', url: `/v1/port-calls/kpis?from=${new Date(startMs - DAY_MS).toISOString()}&to=${new Date(startMs + 3 * DAY_MS).toISOString()}`, headers: { authorization: `Bearer ${parties.authority.apiKey}` } });
     assert.equal(kpis.statusCode, 200, kpis.body);
 

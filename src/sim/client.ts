@@ -1,6 +1,6 @@
 // The simulator talks to Jiaozhou only through its public HTTP API, as the parties' own systems
 // would: the admin API to set up parties, each party's API key to publish and to grant.
-import type { BerthPlanAction, PortCallAction } from './port.js';
+import type { BerthingBody, BerthPlanAction, PortCallAction } from './port.js';
 import { TERMINALS, type Service, type SimParty } from './world.js';
 
 export interface PartyCredentials {
@@ -96,6 +96,10 @@ export class PlatformClient {
       if (res.status !== 200) throw fail(res);
       return;
     }
+    if (a.op === 'allocate' || a.op === 'berth') {
+      const go = await (a.op === 'allocate' ? this.allocate(id, a.body as unknown as BerthingBody, apiKey) : this.berthShip(id, a.body as unknown as BerthingBody, apiKey));
+      if (!go) return;
+    }
     const { eventID, service, eventType, phase, classifier, serviceDateTime } = a.body as Record<string, string>;
     const res = await this.request('/port-call/v2/events', {
       method: 'POST', key: apiKey,
@@ -106,6 +110,51 @@ export class PlatformClient {
       }] },
     });
     if (res.status !== 200 && res.status !== 201) throw fail(res);
+  }
+
+  /**
+   * A day before arrival: a call the terminal's accepted berth plan holds keeps the plan's berth
+   * and PTA-Berth (the plan is the terminal's decision); any other call still to come gets the
+   * simulator's berth and cranes, and the caller then sends its PTA-Berth. True: send it.
+   */
+  private async allocate(id: string, b: BerthingBody, apiKey: string): Promise<boolean> {
+    const call = await this.request(`/v1/port-calls/${id}`, { method: 'GET', key: apiKey });
+    if (call.status !== 200) throw new Error(`port call ${id}: ${call.status} ${JSON.stringify(call.body).slice(0, 300)}`);
+    // A call already in port (a replay of past days) keeps what it has.
+    if ((call.body as { status: string }).status !== 'PLANNED') return false;
+    const plan = await this.request(`/v1/terminals/${b.terminalCode}/berth-plans/current`, { method: 'GET', key: apiKey });
+    if (plan.status !== 200 && plan.status !== 404) throw new Error(`berth plan ${b.terminalCode} read: ${plan.status} ${JSON.stringify(plan.body).slice(0, 300)}`);
+    if (plan.status === 200 && (plan.body as { calls: { portCallID: string }[] }).calls.some((c) => c.portCallID === id)) return false;
+    await this.patchCall(id, { berthId: b.berthId, cranesUsed: b.cranes }, apiKey);
+    return true;
+  }
+
+  /**
+   * The ship's actual berth arrival, at the berth the call holds on the platform — its accepted
+   * plan's — when no other ship is alongside there; else at the simulator's own berth, or another
+   * berth it fits, whichever is free (when none is, the simulator's own: its times are fixed).
+   * Cranes are set for the berth it takes. The caller then sends the ATA-Berth. True: send it.
+   */
+  private async berthShip(id: string, b: BerthingBody, apiKey: string): Promise<boolean> {
+    const res = await this.request(`/v1/port-calls/${id}`, { method: 'GET', key: apiKey });
+    if (res.status !== 200) throw new Error(`port call ${id}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const call = res.body as { status: string; berthId: string | null; cranesUsed: number | null };
+    // Already alongside or gone (a replay): the ATA-Berth again is a duplicate, the berth stays.
+    if (call.status === 'ALONGSIDE' || call.status === 'DEPARTED') return true;
+    const alongside = await this.request(`/v1/port-calls?terminal=${b.terminalCode}&status=ALONGSIDE&limit=1000`, { method: 'GET', key: apiKey });
+    if (alongside.status !== 200) throw new Error(`port calls alongside at ${b.terminalCode}: ${alongside.status}`);
+    const taken = new Set((alongside.body as { portCallID: string; berthId: string | null }[]).filter((c) => c.portCallID !== id).map((c) => c.berthId));
+    const fits = new Map(b.berths.map((x) => [x.id, x.cranes]));
+    const free = (berth: string | null): berth is string => berth !== null && fits.has(berth) && !taken.has(berth);
+    const berth = [call.berthId, b.berthId, ...b.berths.map((x) => x.id)].find(free) ?? b.berthId;
+    const cranes = Math.min(b.cranes, fits.get(berth) ?? b.cranes);
+    if (berth !== call.berthId || cranes !== call.cranesUsed) await this.patchCall(id, { berthId: berth, cranesUsed: cranes }, apiKey);
+    return true;
+  }
+
+  private async patchCall(id: string, body: { berthId: string; cranesUsed: number }, apiKey: string): Promise<void> {
+    const res = await this.request(`/v1/port-calls/${id}`, { method: 'PATCH', key: apiKey, body });
+    if (res.status !== 200) throw new Error(`port call ${id} berth: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   }
 
   /**

@@ -76,14 +76,19 @@ describe('port simulation', () => {
     }
   });
 
-  it('the terminal never puts two ships on one berth at once, and each call’s milestones are in order', () => {
+  it('the simulator’s own berth model never puts two ships on one berth at once, and each call’s milestones are in order', () => {
     const { actions } = run(13, 6, 0.01);
     const calls = new Map<string, Record<string, number | string>>();
     for (const a of actions) {
       if (a.kind !== 'portcall') continue;
       const c = calls.get(a.callRef) ?? {};
       if (a.op === 'timestamp') c[a.body.service === 'BERTH' && a.body.classifier === 'ACT' ? `${a.body.eventType}` : `${a.body.service}-${a.body.eventType}-${a.body.classifier}`] = Date.parse(a.body.serviceDateTime as string);
-      if (a.op === 'update' && a.body.berthId) c.berth = a.body.berthId as string;
+      // The berthing step carries the ATA-Berth and the simulator's own berth (the one it uses
+      // when no plan holds the call or the planned berth is taken; client.ts decides at run time).
+      if (a.op === 'berth') {
+        c.ARRI = Date.parse(a.body.serviceDateTime as string);
+        c.berth = a.body.berthId as string;
+      }
       calls.set(a.callRef, c);
     }
     const byBerth = new Map<string, [number, number][]>();

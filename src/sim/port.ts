@@ -43,15 +43,38 @@ export interface PublishAction {
 /**
  * The port call exchange between a carrier and a terminal (DCSA Port Call 2.0): creating the
  * call, a timestamp of a milestone, or the terminal's update of berth, cranes and moves.
+ *
+ * Two of the terminal's steps depend on its berth plan on the platform, so the client decides
+ * them when they are due (client.ts): `allocate` gives the call a berth and PTA-Berth only when no
+ * accepted plan holds the call (the plan is the terminal's decision); `berth` is the ship's actual
+ * berth arrival, at the berth the call holds (the planned one) when no ship is alongside there.
  */
 export interface PortCallAction {
   kind: 'portcall';
   at: number;
   party: string;
   callRef: string;
-  op: 'create' | 'timestamp' | 'update';
+  op: 'create' | 'timestamp' | 'update' | 'allocate' | 'berth';
   body: Record<string, unknown>;
   callDay?: number;
+}
+
+/**
+ * The body of `allocate` and `berth`: the timestamp to send (PTA-Berth or ATA-Berth), the
+ * simulator's own berth for the call (used when no plan holds it, or its planned berth is taken),
+ * the berths the ship fits with their cranes, and the cranes the ship would like.
+ */
+export interface BerthingBody {
+  terminalCode: string;
+  eventID: string;
+  service: string;
+  eventType: string;
+  phase: string;
+  classifier: string;
+  serviceDateTime: string;
+  berthId: string;
+  cranes: number;
+  berths: { id: string; cranes: number }[];
 }
 
 type Milestone = 'ETA-Berth' | 'PTA-Berth' | 'ATA-PBP' | 'ATA-Berth' | 'ATS-Cargo Ops' | 'ATC-Cargo Ops' | 'ATD-Berth';
@@ -77,6 +100,12 @@ export type SimAction = PublishAction | GrantAction | PortCallAction | BerthPlan
 /** How often each terminal's planner checks its berth plan, and how far ahead it plans. */
 export const BERTH_PLAN_EVERY_HOURS = 6;
 export const BERTH_PLAN_WINDOW_HOURS = 48;
+/**
+ * When the terminal gives a berth to a call no accepted plan holds. By then the planner's plan
+ * (re-proposed once it covers less than the next 24 hours) holds nearly every call due, so the
+ * plan, not this step, decides the berths.
+ */
+const FALLBACK_ALLOCATION_HOURS = 12;
 /** When the carrier revises its ETA to the ship's real arrival (drift included). */
 const ETA_REVISION_HOURS = 8;
 
@@ -237,9 +266,7 @@ export class PortSimulation {
    * call's share of the vessel's exchange needs at the cranes' rate.
    */
   private allocateBerth(call: Call) {
-    const terminal = call.service.terminal;
-    const suitable = terminal.berths.filter((b) => b.lengthM >= call.vessel.lengthM && b.depthM >= call.vessel.draughtM + 1);
-    const candidates = suitable.length ? suitable : terminal.berths;
+    const candidates = this.suitableBerths(call);
     const free = (b: Berth) => this.berthFree.get(b.id) ?? 0;
     const berth = candidates.reduce((best, b) => (free(b) < free(best) ? b : best));
     const hoursAtBerth = (call.atd - call.ata) / HOUR_MS;
@@ -249,6 +276,13 @@ export class PortSimulation {
     call.berth = berth;
     call.cranes = Math.min(berth.cranes, Math.max(2, Math.round(call.vessel.teu / 3000)));
     this.berthFree.set(berth.id, call.atd + HOUR_MS);
+  }
+
+  /** The berths long and deep enough for the call's ship (all of the terminal's when none is). */
+  private suitableBerths(call: Call): Berth[] {
+    const terminal = call.service.terminal;
+    const suitable = terminal.berths.filter((b) => b.lengthM >= call.vessel.lengthM && b.depthM >= call.vessel.draughtM + 1);
+    return suitable.length ? suitable : terminal.berths;
   }
 
   /** The carrier's and the terminal's messages about one call, from its announcement to departure. */
@@ -261,6 +295,14 @@ export class PortSimulation {
       ({ kind: 'portcall', at, party, callRef: call.id, op, body });
     const timestamp = (party: string, at: number, milestone: Milestone, serviceAt: number) =>
       action(party, at, 'timestamp', { eventID: this.rng.uuid(), ...MILESTONES[milestone], serviceDateTime: this.iso(serviceAt) });
+    const terminalCall = call.service.terminal;
+    const berthing = (at: number, op: 'allocate' | 'berth', milestone: Milestone, serviceAt: number): PortCallAction => {
+      const body: BerthingBody = {
+        terminalCode: terminalCall.code, eventID: this.rng.uuid(), ...MILESTONES[milestone], serviceDateTime: this.iso(serviceAt),
+        berthId: call.berth!.id, cranes: call.cranes!, berths: this.suitableBerths(call).map((b) => ({ id: b.id, cranes: b.cranes })),
+      };
+      return action(terminal, at, op, body as unknown as Record<string, unknown>);
+    };
     return [
       action(carrier, pbp - 72 * HOUR_MS, 'create', {
         terminalCode: call.service.terminal.code, vesselIMONumber: call.vessel.imo, carrierServiceCode: call.service.code,
@@ -271,10 +313,11 @@ export class PortSimulation {
       // Closer in, the carrier knows the ship's drift: the revised ETA is its real arrival, which
       // may make the terminal's accepted berth plan stale (the terminal then re-plans).
       timestamp(carrier, pbp - ETA_REVISION_HOURS * HOUR_MS, 'ETA-Berth', pbp + PILOTAGE_HOURS * HOUR_MS),
-      timestamp(terminal, pbp - 24 * HOUR_MS, 'PTA-Berth', Math.max(estimate, call.ata - this.rng.between(0, 2) * HOUR_MS)),
-      action(terminal, pbp - 24 * HOUR_MS + 60_000, 'update', { berthId: call.berth!.id, cranesUsed: call.cranes }),
+      // Half a day ahead the terminal gives a berth to a call its accepted berth plan does not hold.
+      berthing(pbp - FALLBACK_ALLOCATION_HOURS * HOUR_MS, 'allocate', 'PTA-Berth', Math.max(estimate, call.ata - this.rng.between(0, 2) * HOUR_MS)),
       timestamp(terminal, pbp, 'ATA-PBP', pbp),
-      timestamp(terminal, call.ata, 'ATA-Berth', call.ata),
+      // The ship berths at its planned berth when it is free (client.ts decides against the platform).
+      berthing(call.ata, 'berth', 'ATA-Berth', call.ata),
       timestamp(terminal, call.ata + HOUR_MS, 'ATS-Cargo Ops', call.ata + HOUR_MS),
       timestamp(terminal, call.atd - HOUR_MS, 'ATC-Cargo Ops', call.atd - HOUR_MS),
       timestamp(terminal, call.atd, 'ATD-Berth', call.atd),
