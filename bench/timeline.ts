@@ -9,6 +9,7 @@
 // forwarder holding a grant of one booking (journey windows are evaluated), and the whole
 // HTTP request for the carrier.
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { containerTimeline } from '../src/core/events.js';
 import { createApiKey, createParty } from '../src/core/identity.js';
 import { createGrant } from '../src/core/grants.js';
@@ -63,6 +64,10 @@ try {
     await createGrant(db, granter, { granteePartyId: forwarder.id, referenceType: 'BKG', referenceValue: ref });
   }
 
+  // Fresh statistics after the bulk load, as autovacuum gives a database that grew over time:
+  // the planner would otherwise plan the access policy for the empty tables it last analysed.
+  if (b.platform.ctx.dialect === 'postgres') await sql`analyze`.execute(db);
+
   const time = async (viewer: { partyId: string; authority: boolean }) => {
     const ms: number[] = [];
     let rows = 0;
@@ -81,15 +86,21 @@ try {
   const asForwarder = await time({ partyId: forwarder.id, authority: false });
 
   const base = await b.platform.app.listen({ port: 0, host: '127.0.0.1' });
-  const http: number[] = [];
-  for (const box of sample) {
-    const t0 = performance.now();
-    const res = await fetch(`${base}/v1/containers/${container(box)}`, { headers: { authorization: `Bearer ${key.key}` } });
-    await res.json();
-    if (res.status !== 200) throw new Error(`GET timeline: ${res.status}`);
-    http.push(performance.now() - t0);
-  }
-  http.sort((x, y) => x - y);
+  const httpPass = async () => {
+    const ms: number[] = [];
+    for (const box of sample) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}/v1/containers/${container(box)}`, { headers: { authorization: `Bearer ${key.key}` } });
+      await res.json();
+      if (res.status !== 200) throw new Error(`GET timeline: ${res.status}`);
+      ms.push(performance.now() - t0);
+    }
+    return ms.sort((x, y) => x - y);
+  };
+  // The first pass of a fresh listener also pays for compiling the HTTP path and opening the
+  // client's connections; like the queries above, the warm pass is the one reported.
+  const httpFirst = await httpPass();
+  const http = await httpPass();
 
   const result = {
     events: EVENTS, boxes: BOXES, queries: QUERIES,
@@ -97,6 +108,7 @@ try {
     timelineAsOwningCarrierColdCache: coldAsCarrier,
     timelineAsOwningCarrier: asCarrier,
     timelineAsForwarderWithBookingGrant: asForwarder,
+    httpTimelineAsCarrierFirstPass: { p50Ms: round(percentile(httpFirst, 50), 2), p99Ms: round(percentile(httpFirst, 99), 2) },
     httpTimelineAsCarrier: { p50Ms: round(percentile(http, 50), 2), p99Ms: round(percentile(http, 99), 2) },
   };
   console.log(JSON.stringify(result, null, 2));
