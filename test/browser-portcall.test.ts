@@ -271,7 +271,15 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
       await drag(-6, 'B2');
       await page.getByTestId('berth-plan-refused').getByText(/berthPlan\.beforeArrival/).waitFor();
       await page.getByTestId('berth-plan-refused').getByText('This change cannot be planned').waitFor();
+      await page.getByTestId('berth-plan-refused').getByText(/Feeder Star cannot berth before it arrives/).waitFor();
       await shoot(page, 'berth-plan-refused');
+      // The reason is said from the rule and its parameters, so in Chinese when the page is in Chinese.
+      await page.getByText('中文', { exact: true }).click();
+      await page.getByTestId('berth-plan-refused').getByText(/Feeder Star 不能在抵达前靠泊/).waitFor();
+      assert.equal(await page.getByTestId('berth-plan-refused').getByText(/cannot berth before it arrives/).count(), 0);
+      await shoot(page, 'berth-plan-refused-zh');
+      await page.getByText('English', { exact: true }).click();
+      await page.getByTestId('berth-plan-refused').getByText(/cannot berth before it arrives/).waitFor();
 
       // Two hours later on B1: the proposal, explained; nothing is written yet.
       await drag(2, 'B1');

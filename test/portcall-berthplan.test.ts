@@ -131,9 +131,16 @@ describe('berth planning', () => {
       assert.equal(bad.statusCode, 400, bad.body);
       assert.match(String(bad.headers['content-type']), /problem\+json/);
       assert.deepEqual([bad.json().errors[0].pointer, bad.json().errors[0].rule], [pointer, rule], bad.body);
+      return bad.json().errors[0] as { detail: string; params?: Record<string, unknown> };
     };
-    await refused([{ portCallID: bigOne(), berthId: 'QW02', start }], '/body/pins/0/berthId', 'berthPlan.berthFit');
-    await refused([{ portCallID: feederA(), berthId: 'QW02', start: new Date(base - HOUR).toISOString() }], '/body/pins/0/start', 'berthPlan.beforeArrival');
+    // The refusal carries its message's parameters (the web says it in the reader's language) and the English detail.
+    const fit = await refused([{ portCallID: bigOne(), berthId: 'QW02', start }], '/body/pins/0/berthId', 'berthPlan.berthFit');
+    assert.deepEqual(Object.keys(fit.params ?? {}).sort(), ['berth', 'depthM', 'draughtM', 'lengthM', 'loaM', 'underKeelM', 'vessel']);
+    assert.equal(fit.params?.berth, 'QW02');
+    assert.match(fit.detail, /does not fit berth QW02/);
+    const early = await refused([{ portCallID: feederA(), berthId: 'QW02', start: new Date(base - HOUR).toISOString() }], '/body/pins/0/start', 'berthPlan.beforeArrival');
+    assert.deepEqual(Object.keys(early.params ?? {}).sort(), ['eta', 'vessel']);
+    assert.ok(!Number.isNaN(Date.parse(String(early.params?.eta))), 'times are ISO 8601');
     await refused([{ portCallID: feederA(), berthId: 'QW02', start }, { portCallID: calls[2].id, berthId: 'QW02', start }], '/body/pins/1/start', 'berthPlan.pinOverlap');
     await refused([{ portCallID: randomUUID(), berthId: 'QW02', start }], '/body/pins/0/portCallID', 'berthPlan.pinUnknownCall');
     await refused([{ portCallID: feederA(), berthId: 'QW09', start }], '/body/pins/0/berthId', 'berthPlan.unknownBerth');
@@ -256,6 +263,8 @@ describe('berth planning', () => {
     assert.equal(problem.errors[0].pointer, `/calls/${plan.calls.length - 1}`);
     assert.equal(problem.errors[0].rule, 'berthPlan.callDeparted');
     assert.match(problem.errors[0].detail, new RegExp(last.portCallID));
+    assert.deepEqual(Object.keys(problem.errors[0].params).sort(), ['berth', 'departure', 'vessel']);
+    assert.equal(problem.errors[0].params.vessel, last.vesselName);
 
     assert.equal((await plannedTimestamps()).length, before.timestamps, 'no planned timestamp written');
     const after = await Promise.all(plan.calls.map((c: { portCallID: string }) => callOf(c.portCallID)));

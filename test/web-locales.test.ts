@@ -10,6 +10,7 @@ import {
   MODES_OF_TRANSPORT, SHIPMENT_EVENT_TYPE_CODES, TRANSPORT_EVENT_TYPE_CODES,
 } from '../src/modules/tracking/model.js';
 import { EXPLANATION_ITEMS, EXPLANATIONS } from '../src/modules/portcall/explanations.js';
+import { PROBLEM_ITEMS, PROBLEMS } from '../src/modules/portcall/problems.js';
 
 const root = new URL('../web/', import.meta.url).pathname;
 const LOCALES = ['en', 'zh-CN'] as const;
@@ -97,6 +98,41 @@ describe('web app translations', () => {
         assert.ok(text, `${locale}: explanation ${code} is not translated`);
         const unknown = placeholders(text).filter((p) => !params.includes(p));
         assert.deepEqual(unknown, [], `${locale}: ${code} uses placeholders the server does not fill`);
+      }
+    }
+  });
+
+  it('every rule the port call module can refuse with is in both languages, with only the parameters the server fills', () => {
+    // The module's sources name the rules they raise as string literals: every one must be in the
+    // table of problems.ts (whose keys are the locale keys `problems.<rule>`), and so must the
+    // rules of the validators it uses (src/standards) and the generic ones of its checks.
+    const portcall = new URL('../src/modules/portcall/', import.meta.url).pathname;
+    const text = (dir: string, names: string[]) => names.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
+    // Audit records name actions (`portcall.read`) in the same style: their lines are not rules.
+    const own = text(portcall, readdirSync(portcall).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')))
+      .split('\n').filter((line) => !/\baudit\(/.test(line)).join('\n');
+    const raised = new Set<string>();
+    for (const m of own.matchAll(/'((?:portcall|berthPlan)\.\w+)'/g)) raised.add(m[1]);
+    for (const m of own.matchAll(/\b(?:fail|invalid|invalidCoded)\((?:[^,()'`\n]|'[^'\n]*'|`[^`\n]*`)+,\s*'(\w+)'/g)) raised.add(m[1]);
+    for (const m of own.matchAll(/\bfail(?:<\w+>)?\('(\w+)'/g)) raised.add(m[1]);
+    for (const m of own.matchAll(/\brule:\s*'(\w+)'/g)) raised.add(m[1]);
+    const standards = new URL('../src/standards/', import.meta.url).pathname;
+    for (const m of text(standards, ['imo.ts', 'mmsi.ts', 'unlocode.ts', 'datetime.ts']).matchAll(/'((?:imo|mmsi|unlocode|datetime)\.\w+)'/g)) raised.add(m[1]);
+    // Ajv's keywords for the route schemas (core/errors.ts turns them into rules).
+    for (const keyword of ['required', 'type', 'enum', 'format', 'additionalProperties', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'maxItems']) raised.add(keyword);
+    const explained = (code: string) => /^berthPlan\.(why|staleWhy|violation)\./.test(code);
+    const rules = new Set(Object.keys(PROBLEMS).flatMap((r) => [r, r.replace(/_\w+$/, '')]));
+    assert.ok(raised.size > 60, `found only ${raised.size} rules; has the code changed its style?`);
+    for (const rule of raised) if (!explained(rule)) assert.ok(rules.has(rule), `the module raises ${rule}, which problems.ts does not list`);
+
+    const tables: Record<string, readonly string[]> = { ...PROBLEMS, ...PROBLEM_ITEMS };
+    for (const [rule, params] of Object.entries(tables)) {
+      for (const locale of LOCALES) {
+        const message = resources[locale].get(`problems.${rule}`);
+        assert.ok(message, `${locale}: problems.${rule} is not translated`);
+        // `field` (the pointer's last segment) is added by the web app to every message.
+        const unknown = placeholders(message).filter((p) => !params.includes(p) && p !== 'field');
+        assert.deepEqual(unknown, [], `${locale}: problems.${rule} uses placeholders the server does not fill`);
       }
     }
   });

@@ -4,7 +4,10 @@
 export interface FieldError {
   pointer: string;
   rule: string;
+  /** English, for API clients; the web app says `problems.<rule>` with `params` (components/problems.ts). */
   detail: string;
+  /** The message's parameters (the port call module's refusals): values, UTC ISO 8601 times, lists of coded items. */
+  params?: Record<string, string | number | Record<string, string | number>[]>;
 }
 
 export interface Problem {

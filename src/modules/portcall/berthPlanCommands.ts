@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import type { Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import type { Dialect } from '../../core/db.js';
-import { conflict, notFound, ProblemError, type FieldError } from '../../core/errors.js';
+import { ProblemError, type FieldError } from '../../core/errors.js';
+import { coded, refuse } from './problems.js';
 import type { NewEvent } from '../../core/events.js';
 import { checkBerth } from './commands.js';
 import { portCallWriterTurn, publishEventsIn } from './publish.js';
@@ -55,11 +56,11 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
     // checks below and the writes.
     await portCallWriterTurn(tx, dialect);
     const plan = await getPlan(tx, terminalCode, planId);
-    if (!plan) throw notFound(`berth plan ${planId} of terminal ${terminalCode}`);
+    if (!plan) throw planNotFound(planId, terminalCode);
     if (plan.acceptance) return { acceptance: JSON.parse(plan.acceptance) as Acceptance, spine: [] };
     if (plan.status !== 'PROPOSED') {
       throw new ProblemError('conflict', `berth plan ${planId} is ${plan.status.toLowerCase()}; propose a new one`,
-        [{ pointer: '/params/planId', rule: 'berthPlan.notProposed', detail: `the plan is ${plan.status}` }]);
+        [coded('/params/planId', 'berthPlan.notProposed', { status: plan.status }, `the plan is ${plan.status}`)]);
     }
     const presented = presentPlan(plan);
     const tolerance = (JSON.parse(plan.parameters) as PlanParameters).etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES;
@@ -76,11 +77,15 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
       const at = `/calls/${i}`;
       const call = current.get(c.portCallID);
       const name = `${c.vesselName} (port call ${c.portCallID})`;
-      if (!call || call.terminal_code !== terminalCode) { errors.push({ pointer: at, rule: 'portcall.unknownCall', detail: `${name} is no longer a call of terminal ${terminalCode}` }); continue; }
-      if (call.status === 'DEPARTED') { errors.push({ pointer: at, rule: 'berthPlan.callDeparted', detail: `${name} departed from berth ${call.berth_id ?? '—'} at ${call.atd_berth}` }); continue; }
-      if (call.status === 'OMITTED') { errors.push({ pointer: at, rule: 'berthPlan.callOmitted', detail: `${name} was omitted by its carrier` }); continue; }
+      const vessel = c.vesselName;
+      if (!call || call.terminal_code !== terminalCode) { errors.push(coded(at, 'portcall.unknownCall', {}, `${name} is no longer a call of terminal ${terminalCode}`)); continue; }
+      if (call.status === 'DEPARTED') {
+        errors.push(coded(at, 'berthPlan.callDeparted', { vessel, berth: call.berth_id ?? '—', departure: call.atd_berth ?? '—' }, `${name} departed from berth ${call.berth_id ?? '—'} at ${call.atd_berth}`));
+        continue;
+      }
+      if (call.status === 'OMITTED') { errors.push(coded(at, 'berthPlan.callOmitted', { vessel }, `${name} was omitted by its carrier`)); continue; }
       if (call.status === 'ALONGSIDE' && call.berth_id !== c.berthId) {
-        errors.push({ pointer: at, rule: 'berthPlan.callAlongside', detail: `${name} is alongside berth ${call.berth_id}, not ${c.berthId}` });
+        errors.push(coded(at, 'berthPlan.callAlongside', { vessel, berth: call.berth_id ?? '—', plannedBerth: c.berthId }, `${name} is alongside berth ${call.berth_id}, not ${c.berthId}`));
         continue;
       }
       try {
@@ -95,7 +100,8 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
         ? staleReasons({ portCallID: c.portCallID, vesselName: c.vesselName, assumedArrival: row.assumed_arrival, assumedPbpArrival: row.assumed_pbp_arrival, plannedBerthArrival: c.plannedBerthArrival },
           { status: call.status, etaBerth: call.eta_berth, etaPbp: pbp.get(c.portCallID) ?? null }, tolerance)
         : [];
-      for (const reason of reasons) errors.push({ pointer: at, rule: reason.rule, detail: `${reason.detail}; propose the plan again` });
+      // The stale reason's explanation has the parameters of the rule's message (both name the vessel and the ETAs).
+      for (const reason of reasons) errors.push({ pointer: at, rule: reason.rule, detail: `${reason.detail}; propose the plan again`, params: reason.message.params } as FieldError);
     }
     if (errors.length) throw new ProblemError('conflict', `${errors[0].pointer}: ${errors[0].detail}`, errors);
 
@@ -145,13 +151,21 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
   });
 }
 
+const planNotFound = (planId: string, terminalCode: string) => {
+  const detail = `berth plan ${planId} of terminal ${terminalCode} not found`;
+  return refuse('not-found', '/params/planId', 'berthPlan.notFound', { planId }, detail, detail);
+};
+
 /** Throws a proposal away; an accepted plan is not discarded (a new acceptance supersedes it). */
 export async function discardPlan(db: PcDb, who: Principal, terminalCode: string, planId: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const plan = await getPlan(tx, terminalCode, planId);
-    if (!plan) throw notFound(`berth plan ${planId} of terminal ${terminalCode}`);
+    if (!plan) throw planNotFound(planId, terminalCode);
     if (plan.status === 'DISCARDED') return;
-    if (plan.status !== 'PROPOSED') throw conflict(`berth plan ${planId} is ${plan.status.toLowerCase()} and cannot be discarded`);
+    if (plan.status !== 'PROPOSED') {
+      const detail = `berth plan ${planId} is ${plan.status.toLowerCase()} and cannot be discarded`;
+      throw refuse('conflict', '/params/planId', 'berthPlan.notDiscardable', { status: plan.status }, detail, detail);
+    }
     await tx.updateTable('pc_berth_plans').set({ status: 'DISCARDED' }).where('id', '=', planId).execute();
     await audit(core(tx), who, { action: 'berthplan.discard', resource: `berthplan:${planId}`, detail: { terminalCode } });
   });

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal, type Principal } from '../../core/auth.js';
 import type { AppContext } from '../../core/context.js';
-import { forbidden, invalid, notFound } from '../../core/errors.js';
+import { invalid } from '../../core/errors.js';
+import { invalidCoded, refuse } from './problems.js';
 import { validateDateTime } from '../../standards/index.js';
 import { DEFAULT_MOVES_PER_CRANE_HOUR, planBerths, type BerthPin } from './berthplan.js';
 import { acceptPlan, discardPlan } from './berthPlanCommands.js';
@@ -37,8 +38,11 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
   /** Only the terminal's operator plans its berths (a plan holds the calls of many carriers). */
   const operatorOf = async (who: Principal, code: string) => {
     const terminal = await getTerminal(db, code);
-    if (!terminal) throw notFound(`terminal ${code}`);
-    if (terminal.operator_party_id !== who.partyId) throw forbidden(`only the operator of terminal ${code} plans its berths`);
+    if (!terminal) throw refuse('not-found', '/params/terminalCode', 'portcall.terminalNotFound', { terminal: code }, `terminal ${code} not found`, `terminal ${code} not found`);
+    if (terminal.operator_party_id !== who.partyId) {
+      const detail = `only the operator of terminal ${code} plans its berths`;
+      throw refuse('forbidden', '/params/terminalCode', 'berthPlan.notOperator', { terminal: code }, detail, detail);
+    }
     return terminal;
   };
   const time = (value: string, pointer: string) => {
@@ -51,13 +55,13 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
   async function propose(who: Principal, terminalCode: string, from: number, to: number, parameters: PlanParameters, pins: BerthPin[], basedOn: string | null) {
     const calls = await terminalCallsInWindow(db, terminalCode, { from: new Date(from).toISOString(), to: new Date(to).toISOString() });
     const berths = await listBerths(db, terminalCode);
-    if (!berths.length) throw invalid('/params/terminalCode', 'berths', `terminal ${terminalCode} has no berths registered`);
+    if (!berths.length) throw invalidCoded('/params/terminalCode', 'berths', { terminal: terminalCode }, `terminal ${terminalCode} has no berths registered`);
     const plan = planBerths(calls, berths, {
       originMs: from, nowMs: Date.now(), freezeHours: parameters.freezeHours, movesPerCraneHour: parameters.movesPerCraneHour,
       timeLimitSeconds: parameters.timeLimitSeconds, seed: 1, pins,
     });
     // A proposal with pins the checker refuses is the planner's impossible wish: say why, keep nothing.
-    if (pins.length && !plan.feasible) throw invalid('/body/pins', 'berthPlan.infeasible', `with these pins the plan breaks: ${plan.violations.slice(0, 3).join('; ')}`);
+    if (pins.length && !plan.feasible) throw invalidCoded('/body/pins', 'berthPlan.infeasible_pins', { violations: (plan.violationItems ?? []).slice(0, 3) }, `with these pins the plan breaks: ${plan.violations.slice(0, 3).join('; ')}`);
     const row = await db.transaction().execute((tx) => insertPlan(tx as unknown as PcDb, {
       id: randomUUID(), terminal_code: terminalCode, status: 'PROPOSED', created_by_party_id: who.partyId, created_at: new Date().toISOString(),
       window_from: new Date(from).toISOString(), window_to: new Date(to).toISOString(), parameters: JSON.stringify(parameters),
@@ -91,10 +95,10 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const from = time(body.from, '/body/from');
     const to = time(body.to, '/body/to');
     if (to <= from) throw invalid('/body/to', 'after', 'to must lie after from');
-    if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalid('/body/to', 'window', `a plan covers at most ${MAX_WINDOW_DAYS} days`);
+    if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalidCoded('/body/to', 'window', { days: MAX_WINDOW_DAYS }, `a plan covers at most ${MAX_WINDOW_DAYS} days`);
     const pins = (body.pins ?? []).map((p, i) => ({ portCallID: p.portCallID, berthId: p.berthId, startMs: time(p.start, `/body/pins/${i}/start`) }));
     if (body.basedOnPlanId !== undefined && !(await getPlan(db, terminalCode, body.basedOnPlanId))) {
-      throw invalid('/body/basedOnPlanId', 'berthPlan.unknownPlan', `terminal ${terminalCode} has no berth plan ${body.basedOnPlanId}`);
+      throw invalidCoded('/body/basedOnPlanId', 'berthPlan.unknownPlan', { planId: body.basedOnPlanId }, `terminal ${terminalCode} has no berth plan ${body.basedOnPlanId}`);
     }
     const parameters: PlanParameters = {
       freezeHours: body.freezeHours ?? 2, movesPerCraneHour: body.movesPerCraneHour ?? DEFAULT_MOVES_PER_CRANE_HOUR,
@@ -111,7 +115,10 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const who = requirePrincipal(request);
     await operatorOf(who, request.params.terminalCode);
     const plan = await currentPlan(db, request.params.terminalCode);
-    if (!plan) throw notFound(`an accepted berth plan of terminal ${request.params.terminalCode}`);
+    if (!plan) {
+      const detail = `an accepted berth plan of terminal ${request.params.terminalCode} not found`;
+      throw refuse('not-found', '/params/terminalCode', 'berthPlan.noCurrentPlan', { terminal: request.params.terminalCode }, detail, detail);
+    }
     return presentPlan(plan);
   });
 
@@ -121,7 +128,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const who = requirePrincipal(request);
     await operatorOf(who, request.params.terminalCode);
     const plan = await getPlan(db, request.params.terminalCode, request.params.planId);
-    if (!plan) throw notFound(`berth plan ${request.params.planId}`);
+    if (!plan) throw planNotFound(request.params.planId);
     return presentPlan(plan);
   });
 
@@ -170,7 +177,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const { terminalCode, planId } = request.params;
     await operatorOf(who, terminalCode);
     const base = await getPlan(db, terminalCode, planId);
-    if (!base) throw notFound(`berth plan ${planId}`);
+    if (!base) throw planNotFound(planId);
     const stored = JSON.parse(base.parameters) as PlanParameters;
     // Pins were the planner's choices under the old ETAs; a re-plan starts without them.
     const parameters: PlanParameters = { ...stored, etaToleranceMinutes: stored.etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES, pins: [] };
@@ -182,12 +189,15 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
       if (body.from !== undefined) from = time(body.from, '/body/from');
       if (body.to !== undefined) to = time(body.to, '/body/to');
       if (to <= from) throw invalid('/body/to', 'after', 'to must lie after from');
-      if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalid('/body/to', 'window', `a plan covers at most ${MAX_WINDOW_DAYS} days`);
+      if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw invalidCoded('/body/to', 'window', { days: MAX_WINDOW_DAYS }, `a plan covers at most ${MAX_WINDOW_DAYS} days`);
     } else if (to <= now) [from, to] = [Math.floor(now / 3600_000) * 3600_000, Math.floor(now / 3600_000) * 3600_000 + (to - from)];
     const plan = await propose(who, terminalCode, from, to, parameters, [], base.id);
     return reply.code(201).header('location', `/v1/terminals/${terminalCode}/berth-plans/${plan.id}`).send(plan);
   });
 }
+
+/** As core's notFound said it, with a rule and the plan's id for the reader's language. */
+const planNotFound = (planId: string) => refuse('not-found', '/params/planId', 'berthPlan.notFound', { planId }, `berth plan ${planId} not found`, `berth plan ${planId} not found`);
 
 /** The optional body of a re-plan: nothing, or `{from?, to?, timeLimitSeconds?}`. */
 function replanBody(raw: unknown): { from?: string; to?: string; timeLimitSeconds?: number } {

@@ -12,7 +12,7 @@
 // re-optimised around it; the checker judges the plan against the ship's real ETA.
 import type { BerthRow } from './schema.js';
 import type { PlanningCall } from './store.js';
-import { invalid } from '../../core/errors.js';
+import { invalidCoded, type ProblemItem } from './problems.js';
 import { explanation, type Explanation } from './explanations.js';
 import { check, solve, FORBIDDEN, type BerthInstance } from './optimizer/index.js';
 
@@ -64,6 +64,8 @@ export interface BerthPlanResult {
   firstComeFirstServedMinutes: number | null;
   feasible: boolean;
   violations: string[];
+  /** The same violations as items with a code and parameters (`problems.ts`), for the reader's language. */
+  violationItems?: ProblemItem[];
   /** `reason` is English; `why` the same as a code with parameters. */
   unplaceable: { portCallID: string; vesselName: string; reason: string; why: Explanation }[];
   calls: PlannedCall[];
@@ -94,31 +96,34 @@ export const assumedArrival = (c: Pick<PlanningCall, 'etaBerth' | 'expectedBerth
  * Thrown as a 400 naming the pin's field and the rule.
  */
 function checkPins(pins: BerthPin[], calls: PlanningCall[], berths: BerthRow[], o: BerthPlanOptions) {
-  const taken: { i: number; berthId: string; start: number; end: number }[] = [];
+  const taken: { i: number; vessel: string; berthId: string; start: number; end: number }[] = [];
   const seen = new Set<string>();
   pins.forEach((pin, i) => {
     const at = `/body/pins/${i}`;
     const call = calls.find((c) => c.portCallID === pin.portCallID);
-    if (!call) throw invalid(`${at}/portCallID`, 'berthPlan.pinUnknownCall', `port call ${pin.portCallID} is not among the calls of this terminal expected in the window`);
-    if (seen.has(pin.portCallID)) throw invalid(`${at}/portCallID`, 'berthPlan.duplicatePin', `port call ${pin.portCallID} is pinned twice`);
+    if (!call) throw invalidCoded(`${at}/portCallID`, 'berthPlan.pinUnknownCall', { portCallID: pin.portCallID }, `port call ${pin.portCallID} is not among the calls of this terminal expected in the window`);
+    if (seen.has(pin.portCallID)) throw invalidCoded(`${at}/portCallID`, 'berthPlan.duplicatePin', { portCallID: pin.portCallID }, `port call ${pin.portCallID} is pinned twice`);
     seen.add(pin.portCallID);
     const berth = berths.find((b) => b.berth_id === pin.berthId);
-    if (!berth) throw invalid(`${at}/berthId`, 'berthPlan.unknownBerth', `the terminal has no berth ${pin.berthId}`);
+    if (!berth) throw invalidCoded(`${at}/berthId`, 'berthPlan.unknownBerth', { berth: pin.berthId }, `the terminal has no berth ${pin.berthId}`);
     if (!fits(call, berth)) {
-      throw invalid(`${at}/berthId`, 'berthPlan.berthFit', `${call.vesselName} (${call.lengthOverallM} m LOA, ${call.maxDraughtM} m draught) does not fit berth ${berth.berth_id} (${Math.min(berth.length_m, berth.max_loa_m)} m, ${berth.depth_m} m deep, ${UNDER_KEEL_M} m under-keel clearance)`);
+      throw invalidCoded(`${at}/berthId`, 'berthPlan.berthFit', {
+        vessel: call.vesselName, loaM: call.lengthOverallM, draughtM: call.maxDraughtM, berth: berth.berth_id,
+        lengthM: Math.min(berth.length_m, berth.max_loa_m), depthM: berth.depth_m, underKeelM: UNDER_KEEL_M,
+      }, `${call.vesselName} (${call.lengthOverallM} m LOA, ${call.maxDraughtM} m draught) does not fit berth ${berth.berth_id} (${Math.min(berth.length_m, berth.max_loa_m)} m, ${berth.depth_m} m deep, ${UNDER_KEEL_M} m under-keel clearance)`);
     }
     if (call.status === 'ALONGSIDE' && (call.berthId !== pin.berthId)) {
-      throw invalid(`${at}/berthId`, 'berthPlan.alongside', `${call.vesselName} is alongside berth ${call.berthId} and cannot be moved`);
+      throw invalidCoded(`${at}/berthId`, 'berthPlan.alongside', { vessel: call.vesselName, berth: call.berthId ?? '' }, `${call.vesselName} is alongside berth ${call.berthId} and cannot be moved`);
     }
-    if (pin.startMs < o.originMs) throw invalid(`${at}/start`, 'berthPlan.beforeWindow', `the start lies before the plan's window begins (${iso(o.originMs)})`);
+    if (pin.startMs < o.originMs) throw invalidCoded(`${at}/start`, 'berthPlan.beforeWindow', { windowStart: iso(o.originMs) }, `the start lies before the plan's window begins (${iso(o.originMs)})`);
     const arrival = Date.parse(assumedArrival(call));
     if (call.status !== 'ALONGSIDE' && pin.startMs < arrival) {
-      throw invalid(`${at}/start`, 'berthPlan.beforeArrival', `${call.vesselName} cannot berth before it arrives: its ETA is ${iso(arrival)}`);
+      throw invalidCoded(`${at}/start`, 'berthPlan.beforeArrival', { vessel: call.vesselName, eta: iso(arrival) }, `${call.vesselName} cannot berth before it arrives: its ETA is ${iso(arrival)}`);
     }
     const end = pin.startMs + handlingMinutes(call, berth, o.movesPerCraneHour) * MINUTE_MS;
     const clash = taken.find((x) => x.berthId === pin.berthId && x.start < end && pin.startMs < x.end);
-    if (clash) throw invalid(`${at}/start`, 'berthPlan.pinOverlap', `overlaps the ship pinned by pins/${clash.i} at berth ${pin.berthId}`);
-    taken.push({ i, berthId: pin.berthId, start: pin.startMs, end });
+    if (clash) throw invalidCoded(`${at}/start`, 'berthPlan.pinOverlap', { vessel: call.vesselName, otherVessel: clash.vessel, berth: pin.berthId }, `overlaps the ship pinned by pins/${clash.i} at berth ${pin.berthId}`);
+    taken.push({ i, vessel: call.vesselName, berthId: pin.berthId, start: pin.startMs, end });
   });
 }
 
@@ -240,11 +245,32 @@ export function planBerths(calls: PlanningCall[], berths: BerthRow[], o: BerthPl
   // counts a pinned ship's wait from its ETA.
   const unassigned = result.unassigned.map((i) => `missing: ${placeable[i].vesselName} could not be placed`);
   const violations = [...new Set([...own.violations, ...verdict.violations].map((v) => `${v.kind}: ${v.message}`)), ...pinViolations];
+  // The same, said with ship names, berth names and times instead of the solver's indices and minutes.
+  const at = (minute: number) => iso(o.originMs + minute * MINUTE_MS);
+  const seenItems = new Set<string>();
+  const checkerItems = [...own.violations, ...verdict.violations].flatMap((v): ProblemItem[] => {
+    const key = `${v.kind}: ${v.message}`;
+    if (seenItems.has(key)) return [];
+    seenItems.add(key);
+    const vessel = placeable[v.vessel]?.vesselName ?? `#${v.vessel}`;
+    const a = result.plan.assignments.find((x) => x.vessel === v.vessel);
+    if (v.kind === 'missing') return [{ code: 'berthPlan.violation.missing', vessel }];
+    if (a && v.kind === 'before-arrival') return [{ code: 'berthPlan.violation.beforeArrival', vessel, start: at(a.start), eta: at(eta[v.vessel]) }];
+    if (a && v.kind === 'overlap') {
+      return [{ code: 'berthPlan.violation.overlap', vessel, berth: berths[a.berth].berth_id, start: at(a.start), end: at(a.start + handling[a.vessel * m + a.berth]) }];
+    }
+    return [{ code: 'berthPlan.violation.other', vessel, text: v.message }];
+  });
+  const pinItems = result.plan.assignments.filter((a) => pinOf[a.vessel] && a.start !== arrival[a.vessel])
+    .map((a): ProblemItem => ({ code: 'berthPlan.violation.pin', vessel: placeable[a.vessel].vesselName, start: at(a.start), pinned: at(arrival[a.vessel]) }));
+  const unassignedItems = result.unassigned.map((i): ProblemItem => ({ code: 'berthPlan.violation.missing', vessel: placeable[i].vesselName }));
+  const items = [...checkerItems, ...pinItems];
   return {
     objectiveMinutes: verdict.objective,
     firstComeFirstServedMinutes: pins.length ? null : result.fcfsObjective,
     feasible: own.feasible && verdict.feasible && result.complete && !pinViolations.length,
     violations: violations.length ? violations : unassigned,
+    violationItems: violations.length ? items : unassignedItems,
     unplaceable,
     calls: planned.sort((x, y) => x.plannedBerthArrival.localeCompare(y.plannedBerthArrival)),
     solverSeconds: result.elapsed,

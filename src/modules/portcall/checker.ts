@@ -3,6 +3,7 @@
 import type { FieldError } from '../../core/errors.js';
 import type { ValidationResult } from '../../standards/index.js';
 import { validateDateTime } from '../../standards/index.js';
+import type { ProblemParam } from './problems.js';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,8 +14,9 @@ export class Checker {
   readonly errors: FieldError[] = [];
   constructor(readonly at: string) {}
 
-  fail(path: string, rule: string, detail: string): undefined {
-    this.errors.push({ pointer: `${this.at}${path}`, rule, detail });
+  /** `params` fill in the rule's message in the reader's language (problems.ts). */
+  fail(path: string, rule: string, detail: string, params?: Record<string, ProblemParam>): undefined {
+    this.errors.push(params ? { pointer: `${this.at}${path}`, rule, detail, params } as FieldError : { pointer: `${this.at}${path}`, rule, detail });
     return undefined;
   }
 

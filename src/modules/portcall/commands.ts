@@ -5,6 +5,7 @@ import type { Updateable } from 'kysely';
 import type { Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import { forbidden, invalid, notFound, ProblemError, type FieldError } from '../../core/errors.js';
+import { coded, invalidCoded } from './problems.js';
 import { getParty } from '../../core/identity.js';
 import { seesAllCalls, sidesOf } from './access.js';
 import { core, type BerthRow, type PcDb, type PortCallRow, type PortLocationRow, type TerminalRow, type VesselRow } from './schema.js';
@@ -27,7 +28,7 @@ export async function putVessel(db: PcDb, who: Principal, values: Values<VesselR
 export async function putTerminal(db: PcDb, who: Principal, values: Values<TerminalRow>, now: string) {
   return db.transaction().execute(async (tx) => {
     const operator = await getParty(core(tx), values.operator_party_id);
-    if (!operator) throw invalid('/body/operatorPartyId', 'portcall.unknownParty', `no party ${values.operator_party_id}`);
+    if (!operator) throw invalidCoded('/body/operatorPartyId', 'portcall.unknownParty', { party: values.operator_party_id }, `no party ${values.operator_party_id}`);
     if (!operator.roles.includes('terminal')) throw invalid('/body/operatorPartyId', 'portcall.operatorRole', 'the operating party of a terminal needs the terminal role');
     const r = await upsertByKey<TerminalRow>(tx, 'pc_terminals', { code: values.code }, values, now);
     if (r.result !== 'unchanged') await audit(core(tx), who, { action: `terminal.${r.result === 'created' ? 'create' : 'update'}`, resource: `terminal:${values.code}`, detail: values });
@@ -73,10 +74,10 @@ export interface NewPortCall {
 /** A berth takes the vessel only when it is long and deep enough. */
 export async function checkBerth(tx: PcDb, terminalCode: string, berthId: string, imo: string, pointer: string): Promise<BerthRow> {
   const berth = await getBerth(tx, terminalCode, berthId);
-  if (!berth) throw invalid(pointer, 'portcall.unknownBerth', `terminal ${terminalCode} has no berth ${berthId}`);
+  if (!berth) throw invalidCoded(pointer, 'portcall.unknownBerth', { terminal: terminalCode, berth: berthId }, `terminal ${terminalCode} has no berth ${berthId}`);
   const vessel = (await getVessel(tx, imo))!;
-  if (vessel.length_overall_m > berth.max_loa_m) throw invalid(pointer, 'portcall.berthMaxLoa', `the vessel (${vessel.length_overall_m} m LOA) is longer than berth ${berthId} takes (${berth.max_loa_m} m)`);
-  if (vessel.max_draught_m > berth.depth_m) throw invalid(pointer, 'portcall.berthDepth', `the vessel's draught (${vessel.max_draught_m} m) exceeds the depth at berth ${berthId} (${berth.depth_m} m)`);
+  if (vessel.length_overall_m > berth.max_loa_m) throw invalidCoded(pointer, 'portcall.berthMaxLoa', { vessel: vessel.name, berth: berthId, loaM: vessel.length_overall_m, maxLoaM: berth.max_loa_m }, `the vessel (${vessel.length_overall_m} m LOA) is longer than berth ${berthId} takes (${berth.max_loa_m} m)`);
+  if (vessel.max_draught_m > berth.depth_m) throw invalidCoded(pointer, 'portcall.berthDepth', { vessel: vessel.name, berth: berthId, draughtM: vessel.max_draught_m, depthM: berth.depth_m }, `the vessel's draught (${vessel.max_draught_m} m) exceeds the depth at berth ${berthId} (${berth.depth_m} m)`);
   return berth;
 }
 
@@ -88,9 +89,9 @@ export async function createPortCall(tx: PcDb, who: Principal, input: NewPortCal
   const isCarrier = who.roles.includes('carrier');
   if (!isCarrier && !who.roles.includes('terminal')) throw forbidden('port calls are created by their carrier or by the terminal');
   const terminal = await getTerminal(tx, input.terminalCode);
-  if (!terminal) throw invalid('/body/terminalCode', 'portcall.unknownTerminal', `no terminal ${input.terminalCode}`);
+  if (!terminal) throw invalidCoded('/body/terminalCode', 'portcall.unknownTerminal', { terminal: input.terminalCode }, `no terminal ${input.terminalCode}`);
   const vessel = await getVessel(tx, input.vesselIMONumber);
-  if (!vessel) throw invalid('/body/vesselIMONumber', 'portcall.unknownVessel', `vessel ${input.vesselIMONumber} is not registered; the admin adds it with PUT /v1/vessels/${input.vesselIMONumber}`);
+  if (!vessel) throw invalidCoded('/body/vesselIMONumber', 'portcall.unknownVessel', { imo: input.vesselIMONumber }, `vessel ${input.vesselIMONumber} is not registered; the admin adds it with PUT /v1/vessels/${input.vesselIMONumber}`);
 
   // Who the carrier is: the caller itself, or — when the terminal's operator creates the call —
   // the carrier it names.
@@ -122,7 +123,7 @@ export async function createPortCall(tx: PcDb, who: Principal, input: NewPortCal
     .onConflict((oc) => oc.columns(['carrier_party_id', 'terminal_call_reference']).doNothing()).executeTakeFirst();
   if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) {
     throw new ProblemError('conflict', `terminal call reference ${input.terminalCallReference} is already used by another call of this carrier`,
-      [{ pointer: '/body/terminalCallReference', rule: 'portcall.referenceTaken', detail: 'already used by another call of this carrier' }]);
+      [coded('/body/terminalCallReference', 'portcall.referenceTaken', { reference: input.terminalCallReference }, 'already used by another call of this carrier')]);
   }
   await audit(core(tx), who, { action: 'portcall.create', resource: `portcall:${row.id}`, detail: { ...input, carrierPartyId } });
   return (await tx.selectFrom('pc_port_calls').selectAll().where('id', '=', row.id).executeTakeFirst())!;
@@ -152,7 +153,7 @@ export async function updatePortCall(db: PcDb, who: Principal, id: string, chang
     const sides = sidesOf(who.partyId, call);
     if (!sides.length) throw forbidden(seesAllCalls(who, 'read') ? 'authorities read port calls; their carrier and terminal change them' : 'not a party of this call');
     const refused: FieldError[] = (Object.keys(changes) as (keyof PortCallChanges)[]).filter((k) => !sides.includes(FIELD_OWNER[k]))
-      .map((k) => ({ pointer: `/body/${k}`, rule: 'portcall.fieldOwner', detail: `${k} is maintained by the ${FIELD_OWNER[k]} of the call` }));
+      .map((k) => coded(`/body/${k}`, 'portcall.fieldOwner', { side: FIELD_OWNER[k] }, `${k} is maintained by the ${FIELD_OWNER[k]} of the call`));
     if (refused.length) throw new ProblemError('forbidden', `${refused[0].pointer}: ${refused[0].detail}`, refused);
 
     const set: Updateable<PortCallRow> = { updated_at: now };
@@ -163,7 +164,7 @@ export async function updatePortCall(db: PcDb, who: Principal, id: string, chang
     const cranes = changes.cranesUsed !== undefined ? changes.cranesUsed : call.cranes_used;
     if (cranes !== null && berthId !== null && (changes.cranesUsed !== undefined || changes.berthId !== undefined)) {
       berth ??= await getBerth(tx, call.terminal_code, berthId);
-      if (berth && cranes > berth.crane_count) throw invalid('/body/cranesUsed', 'portcall.cranes', `berth ${berth.berth_id} has ${berth.crane_count} cranes`);
+      if (berth && cranes > berth.crane_count) throw invalidCoded('/body/cranesUsed', 'portcall.cranes', { berth: berth.berth_id, cranes: berth.crane_count }, `berth ${berth.berth_id} has ${berth.crane_count} cranes`);
     }
     if (changes.cranesUsed !== undefined) set.cranes_used = changes.cranesUsed;
     if (changes.actualMoves !== undefined) {

@@ -109,7 +109,11 @@ describe('order of actuals', () => {
   it('a completion cannot precede the start of the same service', () => {
     const start = fact(event({}, 'CARGO_OPERATIONS', 'STRT', 'ACT', '2026-03-02T10:00:00Z'));
     const early = ok(event({}, 'CARGO_OPERATIONS', 'CMPL', 'ACT', '2026-03-02T09:00:00Z'));
-    assert.deepEqual(checkActualOrder([start], early, at), { pointer: `${at}/timestamp/serviceDateTime`, rule: 'portcall.completionBeforeStart', detail: checkActualOrder([start], early, at)!.detail });
+    // The message's parameters (problems.ts) name the service and both times, for the reader's language.
+    assert.deepEqual(checkActualOrder([start], early, at), {
+      pointer: `${at}/timestamp/serviceDateTime`, rule: 'portcall.completionBeforeStart', detail: checkActualOrder([start], early, at)!.detail,
+      params: { service: 'CARGO_OPERATIONS', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T09:00:00.000Z' },
+    });
     assert.equal(checkActualOrder([start], ok(event({}, 'CARGO_OPERATIONS', 'CMPL', 'ACT', '2026-03-02T19:00:00Z')), at), undefined);
     // An estimate is not an actual; another service is another service.
     assert.equal(checkActualOrder([start], ok(event({}, 'CARGO_OPERATIONS', 'CMPL', 'EST', '2026-03-02T09:00:00Z')), at), undefined);

@@ -127,15 +127,18 @@ export function validatePortCallEvent(raw: unknown, at: string, now: Date = new 
     const location = c.object(svc, 'serviceLocation', p, LOCATION_FIELDS);
     if (location) checkLocation(c, location, `${p}/serviceLocation`);
     if (service && eventType && !EVENT_TYPES_BY_SERVICE[service].includes(eventType)) {
-      eventType = c.fail(`${p}/portCallServiceEventTypeCode`, 'portcall.serviceEventType', `${service} has the event types ${EVENT_TYPES_BY_SERVICE[service].join(', ')}; got ${eventType}`);
+      eventType = c.fail(`${p}/portCallServiceEventTypeCode`, 'portcall.serviceEventType', `${service} has the event types ${EVENT_TYPES_BY_SERVICE[service].join(', ')}; got ${eventType}`,
+        { service, allowed: EVENT_TYPES_BY_SERVICE[service].join(', '), given: eventType });
     }
     if (service && phase && !PHASES_BY_SERVICE[service].includes(phase)) {
       const allowed = PHASES_BY_SERVICE[service];
-      phase = c.fail(`${p}/portCallPhaseTypeCode`, 'portcall.phase', allowed.length ? `${service} takes the phases ${allowed.join(', ')}` : `the phase does not apply to ${service}`);
+      phase = c.fail(`${p}/portCallPhaseTypeCode`, 'portcall.phase', allowed.length ? `${service} takes the phases ${allowed.join(', ')}` : `the phase does not apply to ${service}`,
+        { service, allowed: allowed.join(', ') || '—' });
     }
     if (service && facility && !FACILITIES_BY_SERVICE[service].includes(facility)) {
       const allowed = FACILITIES_BY_SERVICE[service];
-      facility = c.fail(`${p}/facilityTypeCode`, 'portcall.facility', allowed.length ? `${service} is provided at ${allowed.join(', ')}` : `no facility type applies to ${service}`);
+      facility = c.fail(`${p}/facilityTypeCode`, 'portcall.facility', allowed.length ? `${service} is provided at ${allowed.join(', ')}` : `no facility type applies to ${service}`,
+        { service, allowed: allowed.join(', ') || '—' });
     }
   }
 
@@ -151,7 +154,7 @@ export function validatePortCallEvent(raw: unknown, at: string, now: Date = new 
     });
     c.string(timestamp, 'remark', '/timestamp', { max: 500 });
     if (classifier === 'ACT' && serviceDateTime && Date.parse(serviceDateTime) > now.getTime() + MAX_CLOCK_SKEW_MINUTES * 60_000) {
-      c.fail('/timestamp/serviceDateTime', 'actualNotInFuture', 'an actual (ACT) timestamp cannot lie in the future');
+      c.fail('/timestamp/serviceDateTime', 'actualNotInFuture', 'an actual (ACT) timestamp cannot lie in the future', { skewMinutes: MAX_CLOCK_SKEW_MINUTES });
     }
   }
   const forecasts = c.array(raw, 'movesForecasts', '', { required: isMoves, min: isMoves ? 1 : undefined, max: 50 });
@@ -166,7 +169,7 @@ export function validatePortCallEvent(raw: unknown, at: string, now: Date = new 
       definition = match.definition.id;
       definitionPhase = match.definition.phase;
     } else {
-      c.fail(match.field === 'classifierCode' ? '/timestamp/classifierCode' : `/portCallService/${match.field}`, match.rule, match.detail);
+      c.fail(match.field === 'classifierCode' ? '/timestamp/classifierCode' : `/portCallService/${match.field}`, match.rule, match.detail, { timestamp: `${classifier} ${service} ${eventType}` });
     }
   }
 

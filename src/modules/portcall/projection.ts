@@ -2,6 +2,7 @@
 // passes the call's stored timestamps (in the order received) plus those accepted so far in the
 // request, so a batch is judged exactly as if its events had come one by one.
 import type { FieldError } from '../../core/errors.js';
+import { coded } from './problems.js';
 import type { PortCallRow } from './schema.js';
 import type { PortCallEvent } from './model.js';
 
@@ -84,20 +85,20 @@ export function checkActualOrder(facts: readonly TimestampFact[], e: PortCallEve
   if (e.service === 'BERTH') {
     if (e.eventType === 'DEPA') {
       const arrival = latestActual((f) => f.definition === 'ATA-Berth');
-      if (arrival && t < arrival) return { pointer, rule: 'portcall.departureBeforeArrival', detail: `the actual berth departure cannot precede the actual berth arrival (${arrival})` };
+      if (arrival && t < arrival) return coded(pointer, 'portcall.departureBeforeArrival', { arrival, departure: t }, `the actual berth departure cannot precede the actual berth arrival (${arrival})`);
     } else {
       const departure = latestActual((f) => f.definition === 'ATD-Berth');
-      if (departure && t > departure) return { pointer, rule: 'portcall.departureBeforeArrival', detail: `the actual berth arrival cannot follow the actual berth departure (${departure})` };
+      if (departure && t > departure) return coded(pointer, 'portcall.departureBeforeArrival', { arrival: t, departure }, `the actual berth arrival cannot follow the actual berth departure (${departure})`);
     }
     return undefined;
   }
   const key = serviceKey(e);
   if (e.eventType === 'CMPL') {
     const start = latestActual((f) => f.eventType === 'STRT' && serviceKey(f) === key);
-    if (start && t < start) return { pointer, rule: 'portcall.completionBeforeStart', detail: `the actual completion of ${e.service} cannot precede its actual start (${start})` };
+    if (start && t < start) return coded(pointer, 'portcall.completionBeforeStart', { service: e.service, start, end: t }, `the actual completion of ${e.service} cannot precede its actual start (${start})`);
   } else if (e.eventType === 'STRT') {
     const end = latestActual((f) => f.eventType === 'CMPL' && serviceKey(f) === key);
-    if (end && t > end) return { pointer, rule: 'portcall.completionBeforeStart', detail: `the actual start of ${e.service} cannot follow its actual completion (${end})` };
+    if (end && t > end) return coded(pointer, 'portcall.completionBeforeStart', { service: e.service, start: t, end }, `the actual start of ${e.service} cannot follow its actual completion (${end})`);
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import type { Dialect } from '../../core/db.js';
 import { problem, type FieldError, type Problem, type ProblemKind } from '../../core/errors.js';
+import { coded, type ProblemRule } from './problems.js';
 import type { NewEvent } from '../../core/events.js';
 import { sidesOf } from './access.js';
 import { definitionById } from './definitions.js';
@@ -38,7 +39,7 @@ interface CallState { call: Call; facts: TimestampFact[]; changed: boolean }
 class Rejection {
   constructor(readonly kind: ProblemKind, readonly errors: FieldError[]) {}
 }
-const reject = (kind: ProblemKind, pointer: string, rule: string, detail: string) => new Rejection(kind, [{ pointer, rule, detail }]);
+const reject = <R extends ProblemRule>(kind: ProblemKind, pointer: string, rule: R, params: Parameters<typeof coded<R>>[2], detail: string) => new Rejection(kind, [coded(pointer, rule, params, detail)]);
 
 const CALL_COLUMN: Record<CallField, keyof PortCallRow> = {
   UNLocationCode: 'un_location_code', vesselIMONumber: 'vessel_imo_number', carrierServiceCode: 'carrier_service_code',
@@ -101,26 +102,26 @@ export async function publishEventsIn(tx: PcTx, dialect: Dialect, who: Principal
 
 async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, now: Date, calls: Map<string, CallState>, spine: NewEvent[]): Promise<Omit<ItemResult, 'eventID'> | Rejection> {
   if (!who.roles.includes('carrier') && !who.roles.includes('terminal')) {
-    return reject('forbidden', `${at}/terminalCall`, 'portcall.senderRole', 'port call events are sent by the carrier or the terminal of the call');
+    return reject('forbidden', `${at}/terminalCall`, 'portcall.senderRole_party', {}, 'port call events are sent by the carrier or the terminal of the call');
   }
   // 1. The call, among the sender's own: another party's call is "not found", never a hint.
   const namePointer = `${at}/terminalCall/${e.call.id !== null ? 'terminalCallID' : 'terminalCallReference'}`;
   const found = await callsOfSender(tx, who.partyId, e.call);
-  if (!found.length) return reject('not-found', namePointer, 'portcall.unknownCall', 'no port call of yours has this identifier');
-  if (found.length > 1) return reject('conflict', namePointer, 'portcall.ambiguousReference', 'several of your port calls have this reference; name the call by terminalCall.terminalCallID');
+  if (!found.length) return reject('not-found', namePointer, 'portcall.unknownCall', {}, 'no port call of yours has this identifier');
+  if (found.length > 1) return reject('conflict', namePointer, 'portcall.ambiguousReference', {}, 'several of your port calls have this reference; name the call by terminalCall.terminalCallID');
   const call = found[0];
   if (e.call.id !== null && e.call.reference !== null && e.call.reference !== call.terminal_call_reference) {
-    return reject('validation', `${at}/terminalCall/terminalCallReference`, 'portcall.callMismatch', `port call ${call.id} has the reference ${call.terminal_call_reference}`);
+    return reject('validation', `${at}/terminalCall/terminalCallReference`, 'portcall.callMismatch', { value: call.terminal_call_reference }, `port call ${call.id} has the reference ${call.terminal_call_reference}`);
   }
   const mismatches = e.claims.filter((cl) => cl.value !== call[CALL_COLUMN[cl.field]])
-    .map((cl) => ({ pointer: cl.pointer, rule: 'portcall.callMismatch', detail: `the port call has ${cl.field} ${String(call[CALL_COLUMN[cl.field]])}` }));
+    .map((cl) => coded(cl.pointer, 'portcall.callMismatch', { value: String(call[CALL_COLUMN[cl.field]]) }, `the port call has ${cl.field} ${String(call[CALL_COLUMN[cl.field]])}`));
   if (mismatches.length) return new Rejection('validation', mismatches);
 
   // 2. The sender's side of the call may send this timestamp (roles.ts).
   const definition = definitionById(e.definition);
   const allowed = definition ? senderSides(definition) : MOVES_SENDERS;
   if (!sidesOf(who.partyId, call).some((s) => allowed.includes(s))) {
-    return reject('forbidden', `${at}/timestamp/classifierCode`, 'portcall.senderRole', roleExplanation(definition!));
+    return reject('forbidden', `${at}/timestamp/classifierCode`, 'portcall.senderRole', { timestamp: definition!.id, sides: senderSides(definition!).join(', ') }, roleExplanation(definition!));
   }
 
   // 3. Idempotency on eventID.
@@ -131,7 +132,7 @@ async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, no
 
   // 4. Rules on the call's history.
   if (e.replyToEventId !== null && !state.facts.some((f) => f.eventId.toLowerCase() === e.replyToEventId!.toLowerCase())) {
-    return reject('validation', `${at}/replyToEventID`, 'portcall.replyToUnknown', 'replyToEventID must name an earlier event of the same port call');
+    return reject('validation', `${at}/replyToEventID`, 'portcall.replyToUnknown', {}, 'replyToEventID must name an earlier event of the same port call');
   }
   const order = checkActualOrder(state.facts, e, at);
   if (order) return new Rejection('validation', [order]);
@@ -151,7 +152,7 @@ async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, no
 
 /** An eventID seen before: a duplicate when the content is the same (the spine is fed again), else a conflict. */
 async function repeat(tx: PcTx, existing: StoredTimestamp, e: PortCallEvent, at: string, spine: NewEvent[]) {
-  if (existing.content_hash !== e.contentHash) return reject('conflict', `${at}/eventID`, 'portcall.eventIdConflict', `eventID ${e.eventId} was already received with other content`);
+  if (existing.content_hash !== e.contentHash) return reject('conflict', `${at}/eventID`, 'portcall.eventIdConflict', { eventID: e.eventId }, `eventID ${e.eventId} was already received with other content`);
   const call = (await tx.selectFrom('pc_port_calls').selectAll().where('id', '=', existing.port_call_id).executeTakeFirst())!;
   await addToSpine(tx, call, existing, spine);
   return { result: 'duplicate' as const, portCallID: existing.port_call_id, timestampDefinition: existing.definition };

@@ -5,6 +5,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal } from '../../core/auth.js';
 import type { AppContext } from '../../core/context.js';
 import { invalid, notFound } from '../../core/errors.js';
+import { refuse } from './problems.js';
 import { idempotent } from '../../core/idempotency.js';
 import { nowIso } from '../../core/time.js';
 import { validateImoNumber } from '../../standards/index.js';
@@ -111,7 +112,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
   }, async (request) => {
     const who = requirePrincipal(request);
     const call = await findCall(db, who, request.params.portCallID);
-    if (!call) throw notFound(`port call ${request.params.portCallID}`);
+    if (!call) throw refuse('not-found', '/params/portCallID', 'portcall.callNotFound', { portCallID: request.params.portCallID }, `port call ${request.params.portCallID} not found`, `port call ${request.params.portCallID} not found`);
     const [timestamps, vessel] = await Promise.all([callTimestamps(db, call.id), getVessel(db, call.vessel_imo_number)]);
     await auditRead(ctx.db, who, 'read', request, { portCallIds: [call.id] });
     const latest = new Map<string, StoredTimestamp>();

@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Berth, type BerthPlan, type PlannedCall, type PortCall, type Terminal } from '../../api';
 import { EChart, type echarts } from '../../components/charts/EChart';
 import { errorMessage } from '../../components/errors';
+import { problemText } from '../../components/problems';
 import { localTime } from '../portcalls/model';
 import { useGanttDrag, type DropPlace } from './drag';
 import { explain } from './explain';
@@ -165,7 +166,9 @@ export default function BerthPlanPage() {
 
   const message = state.error ? errorMessage(t, state.error) : undefined;
   const refused = planError ? errorMessage(t, planError) : undefined;
-  const refusedRule = planError instanceof ApiError ? planError.problem?.errors?.[0]?.rule : undefined;
+  // Every reason (an accept names each call that no longer allows the plan), in the reader's
+  // language, each with its rule code for the planner who reports it.
+  const refusedReasons = planError instanceof ApiError ? (planError.problem?.errors ?? []).map((e) => ({ rule: e.rule, text: problemText(t, e) })) : [];
   return (
     <Flex vertical gap={16} style={{ maxWidth: 1400 }}>
       <Card>
@@ -213,7 +216,11 @@ export default function BerthPlanPage() {
       {refused && (
         <Alert type="error" showIcon role="alert" data-testid="berth-plan-refused" closable onClose={() => setPlanError(undefined)}
           title={planError instanceof ApiError && planError.status === 400 ? t('berthPlan.refused') : refused.title}
-          description={[refused.detail, refusedRule && `(${refusedRule})`].filter(Boolean).join(' ')} />
+          description={refusedReasons.length ? (
+            <Flex vertical gap={2}>
+              {refusedReasons.map((r, i) => <span key={i} data-rule={r.rule}>{`${r.text} (${r.rule})`}</span>)}
+            </Flex>
+          ) : refused.detail} />
       )}
       {notice && <Alert type="success" showIcon title={notice} data-testid="berth-plan-notice" closable onClose={() => setNotice(undefined)} />}
       {proposal && <ProposalCard plan={proposal} busy={busy} onAccept={accept} onDiscard={discard} />}

@@ -1,5 +1,5 @@
 // Send one timestamp of a call, as the carrier or the terminal may (model.ts `sendable`): the
-// milestone, the classifier, a date-time, a remark. A refusal shows the server's problem detail.
+// milestone, the classifier, a date-time, a remark. A refusal says the server's reason in the reader's language.
 import { useMemo, useState } from 'react';
 import { Alert, App, Button, DatePicker, Flex, Input, Select } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
@@ -7,6 +7,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type PortCall } from '../../api';
 import { errorMessage } from '../../components/errors';
+import { problemTexts } from '../../components/problems';
 import { isoWithOffset, MILESTONES, sendable, timestampEvent, type Classifier, type MilestoneKey, type Side } from './model';
 
 export function SendTimestamp({ call, sides, onSent }: { call: PortCall; sides: Side[]; onSent: () => void }) {
@@ -32,8 +33,8 @@ export function SendTimestamp({ call, sides, onSent }: { call: PortCall; sides: 
       onSent();
     } catch (e) {
       const m = errorMessage(t, e);
-      // The Port Call problem carries the broken rule's detail; show it whatever the status.
-      setProblem(e instanceof ApiError && e.problem ? { title: m.title, detail: e.problem.errors?.[0]?.detail ?? e.problem.detail } : m);
+      // The Port Call problem names the broken rule; say it (in the reader's language) whatever the status.
+      setProblem(e instanceof ApiError && e.problem ? { title: m.title, detail: problemTexts(t, e.problem).join(' ') || undefined } : m);
     } finally {
       setBusy(false);
     }
