@@ -118,19 +118,25 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
   const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().waitFor({ state: 'visible' });
   const shoot = async (page: Page, name: string) => { if (SCREENSHOTS) await page.screenshot({ path: `/tmp/pc-${name}.png`, fullPage: true }); };
 
-  it('a terminal user: port calls, the detail, sending a timestamp, the berth plan, the KPIs, in English and Chinese', async () => {
+  /** A logged-in terminal user's page in English; failed requests the test causes on purpose are not errors. */
+  const loggedInPage = async () => {
     const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(UI_TIMEOUT_MS);
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    // Failed requests (the 401 of the session check before login, the refused timestamp) are expected.
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`); });
+    await page.goto(`${base}/`);
+    await page.getByLabel('Username').fill(USERNAME);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: /^Log in$/ }).click();
+    await page.waitForURL(/\/tracking$/);
+    return { context, page };
+  };
+
+  it('a terminal user: port calls, the detail, sending a timestamp, the berth plan, the KPIs, in English and Chinese', async () => {
+    // Failed requests (the 401 of the session check before login, the refused timestamp) are expected.
+    const { context, page } = await loggedInPage();
     try {
-      await page.goto(`${base}/`);
-      await page.getByLabel('Username').fill(USERNAME);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: /^Log in$/ }).click();
-      await page.waitForURL(/\/tracking$/);
 
       // Port calls: the three calls of the terminal, the one alongside with its times.
       await page.getByRole('menuitem', { name: 'Port calls' }).click();
@@ -229,19 +235,10 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
   });
 
   it('the planner drags a ship to another berth and time, sees the proposal, accepts it, and re-plans when a new ETA breaks the plan', async () => {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT_MS);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
     // Refused proposals answer 400 and "no accepted plan" 404: expected failed requests.
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`); });
+    const { context, page } = await loggedInPage();
     const callDetail = async () => (await t.inject({ method: 'GET', url: `/v1/port-calls/${planned}`, headers: terminal.auth })).json();
     try {
-      await page.goto(`${base}/`);
-      await page.getByLabel('Username').fill(USERNAME);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: /^Log in$/ }).click();
-      await page.waitForURL(/\/tracking$/);
       await page.getByRole('menuitem', { name: 'Berth plan' }).click();
       await page.waitForURL(/\/berth-plan$/);
       const chart = page.getByTestId('berth-plan-chart');

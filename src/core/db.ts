@@ -237,12 +237,16 @@ const PREPARED_MARK = '/* prepared */';
  */
 export const prepared: RawBuilder<unknown> = sql.raw(PREPARED_MARK);
 
+// Statement names by text: the marked queries are a handful, asked for on every request.
+const statementNames = new Map<string, string>();
+
 /** Sends marked queries as named statements: each connection prepares them once. */
 function preparesMarkedQueries(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
     if (typeof text === 'string' && text.endsWith(PREPARED_MARK) && Array.isArray(rest[0])) {
-      const name = `jz_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      let name = statementNames.get(text);
+      if (!name) statementNames.set(text, name = `jz_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
       return query({ name, text, values: rest[0] }, ...rest.slice(1));
     }
     return query(text, ...rest);
