@@ -24,6 +24,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The young-generation size `jiaozhou serve` runs with (bin/jiaozhou.js, docs/ARCHITECTURE.md). */
+export const SERVER_HEAP_FLAG = '--max-semi-space-size=64';
+
 export async function startEmbeddedServer(options: { nodeArgs?: string[] } = {}): Promise<EmbeddedServer> {
   const port = await freePort();
   const adminKey = `jz_${randomBytes(24).toString('base64url')}`;
@@ -37,7 +40,7 @@ export async function startEmbeddedServer(options: { nodeArgs?: string[] } = {})
   // Run the same code as the caller: the TypeScript sources under tsx, or the compiled CLI.
   const fromSource = import.meta.url.endsWith('.ts');
   const cli = fileURLToPath(new URL(fromSource ? '../cli.ts' : '../cli.js', import.meta.url));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(fromSource ? ['--import', 'tsx'] : []), cli, 'serve'], {
+  const child = spawn(process.execPath, [SERVER_HEAP_FLAG, ...(options.nodeArgs ?? []), ...(fromSource ? ['--import', 'tsx'] : []), cli, 'serve'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: databaseUrl, JIAOZHOU_DEMO: '0', JIAOZHOU_BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
