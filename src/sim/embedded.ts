@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The young-generation size `jiaozhou serve` runs with (bin/jiaozhou.js, docs/ARCHITECTURE.md). */
-export const SERVER_HEAP_FLAG = '--max-semi-space-size=64';
+const SERVER_HEAP_FLAG = '--max-semi-space-size=64';
 
 export async function startEmbeddedServer(options: { nodeArgs?: string[] } = {}): Promise<EmbeddedServer> {
   const port = await freePort();
