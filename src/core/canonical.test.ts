@@ -16,4 +16,11 @@ describe('canonical JSON', () => {
     assert.notEqual(contentHash({ a: [1, 2] }), contentHash({ a: [2, 1] }));
     assert.notEqual(contentHash({ a: '1' }), contentHash({ a: 1 }));
   });
+
+  it('keeps a key named __proto__ as content (parsed JSON may carry one)', () => {
+    const a = JSON.parse('{"b":1,"__proto__":{"x":1}}');
+    const b = JSON.parse('{"b":1,"__proto__":{"x":2}}');
+    assert.equal(canonicalJson(a), '{"__proto__":{"x":1},"b":1}');
+    assert.notEqual(contentHash(a), contentHash(b));
+  });
 });

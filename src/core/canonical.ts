@@ -11,7 +11,8 @@ function sortedKeys(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(sortedKeys);
   const obj = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  // No prototype: a key named __proto__ is kept as data, not taken as the object's prototype.
+  const out: Record<string, unknown> = Object.create(null);
   for (const k of Object.keys(obj).sort()) out[k] = sortedKeys(obj[k]);
   return out;
 }

@@ -215,8 +215,7 @@ async function openPostgres(url: string, options: OpenDbOptions): Promise<DbHand
   }
   // JIT compilation pays off for long analytical queries, not for the short indexed lookups this
   // platform makes: with it on, a 1 ms timeline query can spend 30 ms compiling.
-  // Prepared statements (only the hot reads marked with `prepared`) keep one generic plan.
-  const settings = ['-c jit=off', '-c plan_cache_mode=force_generic_plan', ...(schema ? [`-c search_path=${schema}`] : [])];
+  const settings = ['-c jit=off', ...(schema ? [`-c search_path=${schema}`] : [])];
   const fromUrl = new URL(url).searchParams.get('options');
   const pool = new pg.Pool({
     connectionString: url,
@@ -240,16 +239,39 @@ export const prepared: RawBuilder<unknown> = sql.raw(PREPARED_MARK);
 // Statement names by text: the marked queries are a handful, asked for on every request.
 const statementNames = new Map<string, string>();
 
-/** Sends marked queries as named statements: each connection prepares them once. */
+/**
+ * Sends marked queries as named statements, each prepared once per connection, with a kept
+ * generic plan. PostgreSQL's own choice would go on planning them for each container (it does
+ * not estimate the generic plan cheaper), and `plan_cache_mode` is a session setting that also
+ * holds for every other query with parameters, where a generic plan can be a disaster: a
+ * created-time filter that matches nothing scanned the whole events table (16 s instead of 7
+ * ms). So a connection switches the setting only when the kind of query it runs changes.
+ */
 function preparesMarkedQueries(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  /** Whether the connection forces generic plans now; undefined once that is not known. */
+  let generic: boolean | undefined = false;
+  const planMode = (want: boolean) => {
+    if (generic === want) return;
+    generic = want;
+    // Queued ahead of the query on the same connection; should it fail, so does the query.
+    (query(want ? 'set plan_cache_mode = force_generic_plan' : 'reset plan_cache_mode') as Promise<unknown>)
+      .catch(() => { generic = undefined; });
+  };
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
-    if (typeof text === 'string' && text.endsWith(PREPARED_MARK) && Array.isArray(rest[0])) {
-      let name = statementNames.get(text);
-      if (!name) statementNames.set(text, name = `jz_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
-      return query({ name, text, values: rest[0] }, ...rest.slice(1));
+    if (typeof text !== 'string') return query(text, ...rest);
+    // A SET made inside a transaction that rolls back is undone with it.
+    if (/^\s*rollback/i.test(text)) generic = undefined;
+    const values = rest[0];
+    if (!Array.isArray(values) || values.length === 0) return query(text, ...rest);
+    if (!text.endsWith(PREPARED_MARK)) {
+      planMode(false);
+      return query(text, ...rest);
     }
-    return query(text, ...rest);
+    planMode(true);
+    let name = statementNames.get(text);
+    if (!name) statementNames.set(text, name = `jz_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
+    return query({ name, text, values }, ...rest.slice(1));
   };
 }
 

@@ -41,7 +41,11 @@ export class DeliveryWorker {
   private stopped = true;
   private wakeRequested = false;
 
-  constructor(private readonly db: Db, private readonly options: DeliveryOptions = DEFAULT_DELIVERY) {}
+  /**
+   * `flush` makes every commit so far durable (DbHandle.flush): nothing read from the database
+   * leaves the process before the commit that wrote it is on disk.
+   */
+  constructor(private readonly db: Db, private readonly options: DeliveryOptions = DEFAULT_DELIVERY, private readonly flush: () => Promise<void> = async () => {}) {}
 
   start(): void {
     this.stopped = false;
@@ -110,6 +114,7 @@ export class DeliveryWorker {
     if (Number(claimed.numUpdatedRows) !== ids.length) return 0;
 
     const body = `[${rows.map((r) => r.body).join(',')}]`;
+    await this.flush();
     let error: string | undefined;
     try {
       const res = await fetch(subscription.callback_url, {

@@ -162,7 +162,8 @@ export class EventStore {
       this.stored += created.length;
       // Only now, after commit: a rolled-back write must not be taken as known.
       this.known.remember(facts);
-      if (created.length) for (const l of this.listeners) l(created);
+      // A listener's failure is its own: the write is committed and its requests are answered.
+      if (created.length) for (const l of this.listeners) { try { l(created); } catch (error) { console.error('commit listener failed', error); } }
     }
   }
 

@@ -23,7 +23,8 @@ export class LiveStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
 
-  constructor(private readonly db: Db) {}
+  /** `flush`: see DeliveryWorker — events go out only once their commit is on disk. */
+  constructor(private readonly db: Db, private readonly flush: () => Promise<void> = async () => {}) {}
 
   async open(viewer: Principal, filter: EventFilter, reply: FastifyReply): Promise<void> {
     if (this.listeners.size === 0) await this.startFollowing();
@@ -68,6 +69,7 @@ export class LiveStream {
     if (!rows.length) return;
     const seqs = rows.map((r) => Number(r.seq));
     this.lastSeq = seqs.at(-1)!;
+    await this.flush();
     for (const l of this.listeners) {
       const page = await queryEvents(this.db, l.viewer, l.filter, { seqIn: seqs, limit: MAX_EVENTS_PER_TICK });
       for (const e of page.events) l.reply.raw.write(`id: ${e.seq}\nevent: event\ndata: ${e.body}\n\n`);

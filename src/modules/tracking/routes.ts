@@ -19,7 +19,6 @@ import { MAX_BATCH_EVENTS } from './model.js';
 import { EventValidator } from './validator.js';
 import { EventSchema, PublishResultSchema, SubscriptionSchema } from './schemas.js';
 
-export { MAX_BATCH_EVENTS };
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
@@ -199,7 +198,11 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const filter = parseEventFilter(request.query as Record<string, unknown>, '/query');
-    if (viewer.authority) await audit(ctx.db, viewer, { action: 'events.stream', resource: '/v1/stream', detail: { query: request.query } });
+    if (viewer.authority) {
+      await audit(ctx.db, viewer, { action: 'events.stream', resource: '/v1/stream', detail: { query: request.query } });
+      // A hijacked reply skips onSend, where other answers wait for the audit record's flush.
+      await ctx.flush();
+    }
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'API-Version': '1.0.0' });
     reply.raw.write(': connected\n\n');

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CheckedRequest } from './model.js';
 
-interface Job { resolve: (r: CheckedRequest) => void; reject: (e: unknown) => void }
+interface Job { worker: Worker; resolve: (r: CheckedRequest) => void; reject: (e: unknown) => void }
 
 export class EventValidator {
   private readonly workers: Worker[] = [];
@@ -18,7 +18,7 @@ export class EventValidator {
     const id = this.nextId++;
     const worker = this.worker(id % this.size);
     return new Promise((resolve, reject) => {
-      this.jobs.set(id, { resolve, reject });
+      this.jobs.set(id, { worker, resolve, reject });
       worker.postMessage({ id, text, now: now.getTime() });
     });
   }
@@ -44,11 +44,13 @@ export class EventValidator {
       this.jobs.delete(id);
       job?.resolve(result);
     });
-    worker.on('error', (error) => {
-      // A crashed worker fails what it held; the next request starts a fresh one.
-      for (const [id, job] of this.jobs) if (id % this.size === index) { this.jobs.delete(id); job.reject(error); }
-      delete this.workers[index];
-    });
+    // A worker that crashed or stopped fails what it held; the next request starts a fresh one.
+    const fail = (error: unknown) => {
+      if (this.workers[index] === worker) delete this.workers[index];
+      for (const [id, job] of this.jobs) if (job.worker === worker) { this.jobs.delete(id); job.reject(error); }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the validation worker stopped (exit code ${code})`)));
     this.workers[index] = worker;
     return worker;
   }
