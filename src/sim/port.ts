@@ -98,8 +98,8 @@ export interface BerthPlanAction { kind: 'berthplan'; at: number; party: string;
 export type SimAction = PublishAction | GrantAction | PortCallAction | BerthPlanAction;
 
 /** How often each terminal's planner checks its berth plan, and how far ahead it plans. */
-export const BERTH_PLAN_EVERY_HOURS = 6;
-export const BERTH_PLAN_WINDOW_HOURS = 48;
+const BERTH_PLAN_EVERY_HOURS = 6;
+const BERTH_PLAN_WINDOW_HOURS = 48;
 /**
  * When the terminal gives a berth to a call no accepted plan holds. By then the planner's plan
  * (re-proposed once it covers less than the next 24 hours) holds nearly every call due, so the

@@ -97,7 +97,7 @@ export function validateDateTime(value: unknown): ValidationResult<OffsetDateTim
   }
 
   // Already UTC (what most systems send): the text is the answer, without building dates.
-  if (offsetMinutes === 0 && offset === 'Z' && year >= 100) {
+  if (offset === 'Z' && year >= 100) {
     const ms = fraction === undefined ? '000' : fraction.padEnd(3, '0').slice(0, 3);
     return valid({ utc: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`, offsetMinutes: 0, epochMs: Date.UTC(year, month - 1, day, hour, minute, second, Number(ms)) });
   }

@@ -8,7 +8,6 @@
 // the problem names every such call and its rule.
 // A retried accept answers the stored result; the timestamps' eventIDs derive from the plan and
 // the call, so even a retry racing the first one cannot add a timestamp twice.
-import { createHash } from 'node:crypto';
 import type { Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import type { Dialect } from '../../core/db.js';
@@ -17,6 +16,7 @@ import { coded, refuse } from './problems.js';
 import type { NewEvent } from '../../core/events.js';
 import { checkBerth } from './commands.js';
 import { portCallWriterTurn, publishEventsIn } from './publish.js';
+import { uuidV5 } from './spine.js';
 import { core, type PcDb } from './schema.js';
 import { DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, latestEtaPbp, planCalls, presentPlan, staleReasons, type PlanParameters } from './berthPlanStore.js';
 
@@ -39,13 +39,6 @@ export interface Acceptance {
   supersededPlanIds: string[];
   calls: AcceptedCall[];
   timestampsSent: number;
-}
-
-/** A stable UUID (v5 layout) from a name: the same plan and call always give the same eventID. */
-export function nameUuid(name: string): string {
-  const h = createHash('sha256').update(name).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const sameTime = (a: string | null, b: string) => a !== null && Date.parse(a) === Date.parse(b);
@@ -116,7 +109,8 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
       const timestamps: string[] = [];
       if (call.berth_id !== c.berthId || !sameTime(call.pta_berth, c.plannedBerthArrival)) {
         for (const [definition, eventType, phase, time] of [['PTA-Berth', 'ARRI', 'INBD', c.plannedBerthArrival], ['PTD-Berth', 'DEPA', 'ALGS', c.plannedBerthDeparture]] as const) {
-          const eventID = nameUuid(`berth-plan|${planId}|${c.portCallID}|${definition}`);
+          // Name-based: the same plan and call always give the same eventID.
+          const eventID = uuidV5(`berth-plan|${planId}|${c.portCallID}|${definition}`);
           timestamps.push(eventID);
           eventCall.push(i);
           events.push({
@@ -151,7 +145,7 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
   });
 }
 
-const planNotFound = (planId: string, terminalCode: string) => {
+export const planNotFound = (planId: string, terminalCode: string) => {
   const detail = `berth plan ${planId} of terminal ${terminalCode} not found`;
   return refuse('not-found', '/params/planId', 'berthPlan.notFound', { planId }, detail, detail);
 };
@@ -159,14 +153,16 @@ const planNotFound = (planId: string, terminalCode: string) => {
 /** Throws a proposal away; an accepted plan is not discarded (a new acceptance supersedes it). */
 export async function discardPlan(db: PcDb, who: Principal, terminalCode: string, planId: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const plan = await getPlan(tx, terminalCode, planId);
-    if (!plan) throw planNotFound(planId, terminalCode);
-    if (plan.status === 'DISCARDED') return;
-    if (plan.status !== 'PROPOSED') {
+    // Only a plan still proposed when the update runs: an accept committing meanwhile wins.
+    const discarded = await tx.updateTable('pc_berth_plans').set({ status: 'DISCARDED' })
+      .where('id', '=', planId).where('terminal_code', '=', terminalCode).where('status', '=', 'PROPOSED').executeTakeFirst();
+    if (Number(discarded.numUpdatedRows) === 0) {
+      const plan = await getPlan(tx, terminalCode, planId);
+      if (!plan) throw planNotFound(planId, terminalCode);
+      if (plan.status === 'DISCARDED') return;
       const detail = `berth plan ${planId} is ${plan.status.toLowerCase()} and cannot be discarded`;
       throw refuse('conflict', '/params/planId', 'berthPlan.notDiscardable', { status: plan.status }, detail, detail);
     }
-    await tx.updateTable('pc_berth_plans').set({ status: 'DISCARDED' }).where('id', '=', planId).execute();
     await audit(core(tx), who, { action: 'berthplan.discard', resource: `berthplan:${planId}`, detail: { terminalCode } });
   });
 }

@@ -12,7 +12,7 @@ import { invalid } from '../../core/errors.js';
 import { invalidCoded, refuse } from './problems.js';
 import { validateDateTime } from '../../standards/index.js';
 import { DEFAULT_MOVES_PER_CRANE_HOUR, planBerths, type BerthPin } from './berthplan.js';
-import { acceptPlan, discardPlan } from './berthPlanCommands.js';
+import { acceptPlan, discardPlan, planNotFound } from './berthPlanCommands.js';
 import { currentPlan, DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, insertPlan, presentPlan, type PlanParameters } from './berthPlanStore.js';
 import { pc, type PcDb } from './schema.js';
 import { TERMINAL_CODE } from './schemas.js';
@@ -128,7 +128,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const who = requirePrincipal(request);
     await operatorOf(who, request.params.terminalCode);
     const plan = await getPlan(db, request.params.terminalCode, request.params.planId);
-    if (!plan) throw planNotFound(request.params.planId);
+    if (!plan) throw planNotFound(request.params.planId, request.params.terminalCode);
     return presentPlan(plan);
   });
 
@@ -177,7 +177,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const { terminalCode, planId } = request.params;
     await operatorOf(who, terminalCode);
     const base = await getPlan(db, terminalCode, planId);
-    if (!base) throw planNotFound(planId);
+    if (!base) throw planNotFound(planId, terminalCode);
     const stored = JSON.parse(base.parameters) as PlanParameters;
     // Pins were the planner's choices under the old ETAs; a re-plan starts without them.
     const parameters: PlanParameters = { ...stored, etaToleranceMinutes: stored.etaToleranceMinutes ?? DEFAULT_ETA_TOLERANCE_MINUTES, pins: [] };
@@ -195,9 +195,6 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return reply.code(201).header('location', `/v1/terminals/${terminalCode}/berth-plans/${plan.id}`).send(plan);
   });
 }
-
-/** As core's notFound said it, with a rule and the plan's id for the reader's language. */
-const planNotFound = (planId: string) => refuse('not-found', '/params/planId', 'berthPlan.notFound', { planId }, `berth plan ${planId} not found`, `berth plan ${planId} not found`);
 
 /** The optional body of a re-plan: nothing, or `{from?, to?, timeLimitSeconds?}`. */
 function replanBody(raw: unknown): { from?: string; to?: string; timeLimitSeconds?: number } {

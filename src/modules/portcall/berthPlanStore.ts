@@ -176,7 +176,6 @@ function currentBody(body: BerthPlanResult): BerthPlanResult {
 const currentReason = (r: StaleReason): StaleReason => ({
   ...r, timestampDefinition: r.timestampDefinition === undefined ? 'ETA-Berth' : r.timestampDefinition, message: r.message ?? untranslated(r.detail),
 });
-export type PresentedPlan = ReturnType<typeof presentPlan>;
 
 /**
  * After a call's ETA-Berth or ETA at the pilot boarding place changed, or its carrier omitted it

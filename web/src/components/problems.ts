@@ -6,12 +6,10 @@
 // know falls back to the server's English detail.
 import type { TFunction } from 'i18next';
 import type { FieldError, Problem } from '../api';
-import { localTime } from '../pages/portcalls/model';
+import { localIfTime as value } from '../pages/portcalls/model';
 
 /** Parameters that name sides of a call (carrier, terminal): said as the roles. */
 const SIDES = new Set(['side', 'sides']);
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-const value = (v: unknown) => (typeof v === 'string' && ISO_TIME.test(v) ? localTime(v) : v);
 
 /** One field error as a sentence in the reader's language. */
 export function problemText(t: TFunction, e: FieldError): string {

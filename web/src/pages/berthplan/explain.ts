@@ -5,11 +5,7 @@
 // English text.
 import type { TFunction } from 'i18next';
 import type { Explanation } from '../../api';
-import { localTime } from '../portcalls/model';
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
-const value = (v: string | number) => (typeof v === 'string' && ISO_TIME.test(v) ? localTime(v) : v);
+import { localIfTime as value } from '../portcalls/model';
 
 export function explain(t: TFunction, e: Explanation): string {
   const params: Record<string, string | number> = {};

@@ -89,6 +89,11 @@ export function localTime(iso: string | null | undefined): string {
   return formatAt(d, -d.getTimezoneOffset());
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A parameter of a server message: a UTC date-time is shown in local time, anything else as it is. */
+export const localIfTime = <T,>(v: T): T | string => (typeof v === 'string' && ISO_TIME.test(v) ? localTime(v) : v);
+
 /** An ISO 8601 date-time with the viewer's offset, to the minute (what the server records as sent). */
 export function isoWithOffset(d: Date): string {
   const offset = -d.getTimezoneOffset();
