@@ -1,0 +1,57 @@
+// The storage layer's own contract, on the database CI selects: what `insertMany` writes is what
+// it is given, byte for byte, whatever the values hold.
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createPgSchemaUrl, dropPgSchema, insertMany, openDb } from '../src/core/db.js';
+import { testPlatform, type TestPlatform } from './helpers.js';
+
+describe('insertMany', () => {
+  let t: TestPlatform;
+  before(async () => {
+    t = await testPlatform();
+    await sql`create table insert_probe (n integer not null, a text, b text)`.execute(t.platform.handle.db);
+  });
+  after(() => t.close());
+
+  const read = async () => (await sql<{ n: number; a: string | null; b: string | null }>`select n, a, b from insert_probe order by n`
+    .execute(t.platform.handle.db)).rows.map((r) => ({ ...r, n: Number(r.n) }));
+  const clear = () => sql`delete from insert_probe`.execute(t.platform.handle.db);
+
+  it('keeps empty strings, nulls, quotes, backslashes, control characters and non-ASCII text as given', async () => {
+    await clear();
+    const rows = [
+      { n: 1, a: '', b: null },
+      { n: 2, a: '{"x":"a \\"quoted\\" \\\\ word"}', b: 'NULL' },
+      { n: 3, a: 'unit\x1fseparator', b: '\x1e' },
+      { n: 4, a: '青岛港 Qingdao', b: 'tab\tnewline\nend' },
+      { n: 5, a: null, b: '' },
+    ];
+    await insertMany(t.platform.handle.db, t.dialect, 'insert_probe', rows);
+    assert.deepEqual(await read(), rows);
+  });
+
+  it('keeps a lone empty string, and a column that is null in every row', async () => {
+    await clear();
+    await insertMany(t.platform.handle.db, t.dialect, 'insert_probe', [{ n: 1, a: '', b: null }]);
+    await insertMany(t.platform.handle.db, t.dialect, 'insert_probe', [{ n: 2, a: 'x', b: null }, { n: 3, a: 'y', b: null }]);
+    assert.deepEqual(await read(), [{ n: 1, a: '', b: null }, { n: 2, a: 'x', b: null }, { n: 3, a: 'y', b: null }]);
+  });
+});
+
+describe('PostgreSQL connections', { skip: !process.env.DATABASE_URL && 'PostgreSQL only (DATABASE_URL unset)' }, () => {
+  it('keep the platform\'s settings when the URL carries options of its own', async () => {
+    const url = process.env.DATABASE_URL!;
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const handle = await openDb({ databaseUrl: await createPgSchemaUrl(url, schema) });
+    try {
+      const show = async (name: string) => (await sql<Record<string, string>>`${sql.raw(`show ${name}`)}`.execute(handle.db)).rows[0][name];
+      assert.equal(await show('search_path'), schema);
+      assert.equal(await show('jit'), 'off');
+    } finally {
+      await handle.close();
+      await dropPgSchema(url, schema);
+    }
+  });
+});
