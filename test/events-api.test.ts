@@ -117,6 +117,9 @@ describe('POST /v2/events', () => {
     const post = (payload: unknown) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
     const store = t.platform.ctx.events;
     const [commits, requests] = [store.commits, store.groupedRequests];
+    const publishAudits = async () => Number((await t.platform.handle.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n'))
+      .where('action', '=', 'events.publish').where('party_id', '=', carrier.id).executeTakeFirstOrThrow()).n);
+    const auditsBefore = await publishAudits();
     const answers = await Promise.all([post(event), post(event), post(other), ...batches.map(post)]);
     // Nine requests, fewer transactions: those that arrived while one committed went in the next.
     assert.equal(store.groupedRequests - requests, 9);
@@ -130,6 +133,8 @@ describe('POST /v2/events', () => {
     }
     const stored = await t.inject({ method: 'GET', url: `/v2/events?equipmentReference=${containerNumber('TGHU', 299)}`, headers: carrier.auth });
     assert.equal(stored.json().length, 1);
+    // Requests written together are still audited one by one: the seven that created events.
+    assert.equal(await publishAudits() - auditsBefore, 7);
   });
 
   it('rejects a batch of more than 1000 events as a whole', async () => {

@@ -62,8 +62,10 @@ export type Projection = (tx: Tx, created: StoredEvent[], dialect: Dialect) => P
 export type CommitListener = (created: StoredEvent[]) => void;
 
 // Multi-row inserts keep a batch of 500 to a handful of statements; chunks stay below the
-// bound-parameter limits of SQLite (32766) and PostgreSQL (65535).
+// bound-parameter limits of SQLite (32766) and PostgreSQL (65535). On PostgreSQL an insert binds
+// one parameter per column whatever the rows (see insertMany), so a whole group is one statement.
 const INSERT_CHUNK_ROWS = 500;
+const PG_INSERT_CHUNK_ROWS = 5_000;
 // Any constant key; it only has to be the same for every writer of the events table.
 const PG_EVENT_ORDER_LOCK = 44_021_907;
 
@@ -145,7 +147,7 @@ export class EventStore {
           await sql`select pg_advisory_xact_lock(${PG_EVENT_ORDER_LOCK})`.execute(tx);
         }
         const done = [];
-        for (const p of group) done.push(await this.appendInTx(tx, p.publisher, p.events));
+        for (const run of samePublisherRuns(group)) done.push(...await this.appendInTx(tx, run[0].publisher, run.map((p) => p.events)));
         return done;
       });
     } catch (error) {
@@ -167,10 +169,17 @@ export class EventStore {
     }
   }
 
-  private async appendInTx(tx: Tx, publisher: Publisher, events: NewEvent[]) {
-    // The first occurrence of each eventID in the request is the one written; later ones are
-    // compared with it. An eventID stored before is recognised by the unique index: the insert
-    // skips it, and only those few are read back to tell a retry from a conflict.
+  /**
+   * Writes requests of one publisher together: one insert of each kind for all of them (a round
+   * trip each on PostgreSQL), and an audit record per request. Returns each request's outcome.
+   */
+  private async appendInTx(tx: Tx, publisher: Publisher, requests: NewEvent[][]) {
+    const events = requests.length === 1 ? requests[0] : requests.flat();
+    const chunkRows = this.dialect === 'postgres' ? PG_INSERT_CHUNK_ROWS : INSERT_CHUNK_ROWS;
+    // The first occurrence of each eventID (in the order the requests came) is the one written;
+    // later ones are compared with it, as they would be with a stored one. An eventID stored
+    // before is recognised by the unique index: the insert skips it, and only those few are read
+    // back to tell a retry from a conflict.
     const firstIndex = new Map<string, number>();
     events.forEach((e, i) => { if (!firstIndex.has(e.eventId)) firstIndex.set(e.eventId, i); });
     const fresh = [...firstIndex.values()].map((i) => events[i]);
@@ -178,7 +187,7 @@ export class EventStore {
     const receivedAt = nowIso();
     const created: StoredEvent[] = [];
     const createdSeq = new Map<string, number>();
-    for (const part of chunks(fresh, INSERT_CHUNK_ROWS)) {
+    for (const part of chunks(fresh, chunkRows)) {
       const rows = await insertMany(tx, this.dialect, 'events', part.map((e) => toRow(e, publisher.partyId, receivedAt)),
         { suffix: 'on conflict (event_id) do nothing', returning: 'seq, event_id' });
       for (const r of rows) createdSeq.set(r.event_id as string, Number(r.seq));
@@ -206,24 +215,35 @@ export class EventStore {
 
     let facts: Facts = { owners: [], links: [], journeys: [] };
     if (created.length) {
-      facts = await this.writeReferences(tx, publisher, created);
+      facts = await this.writeReferences(tx, publisher, created, chunkRows);
       for (const p of this.projections) await p(tx, created, this.dialect);
-      await audit(tx, publisher, {
-        action: 'events.publish',
-        detail: { created: created.length, firstSeq: created[0].seq, lastSeq: created.at(-1)!.seq },
-      });
       await enqueueForSubscribers(tx, this.dialect, created);
     }
-    return { results, created, facts };
+    // Each request's own results, created events and audit record; the facts go with the first.
+    const outcomes = [];
+    let offset = 0;
+    for (const [i, request] of requests.entries()) {
+      const own = results.slice(offset, offset += request.length);
+      const seqs = new Set(own.flatMap((r) => (r.result === 'created' ? [r.seq] : [])));
+      const mine = seqs.size === created.length ? created : created.filter((e) => seqs.has(e.seq));
+      if (mine.length) {
+        await audit(tx, publisher, {
+          action: 'events.publish',
+          detail: { created: mine.length, firstSeq: mine[0].seq, lastSeq: mine.at(-1)!.seq },
+        });
+      }
+      outcomes.push({ results: own, created: mine, facts: i === 0 ? facts : { owners: [], links: [], journeys: [] } });
+    }
+    return outcomes;
   }
 
   /**
    * Document references, their owners, and the journeys of boxes on them (for the access policy).
    * Returns the facts written, for `KnownFacts` once the transaction has committed.
    */
-  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[]): Promise<Facts> {
+  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[], chunkRows: number): Promise<Facts> {
     const refRows = created.flatMap((e) => uniqueRefs(e).map((r) => ({ seq: e.seq, ref_type: r.type, ref_value: r.value })));
-    for (const part of chunks(refRows, INSERT_CHUNK_ROWS)) await insertMany(tx, this.dialect, 'event_refs', part);
+    for (const part of chunks(refRows, chunkRows)) await insertMany(tx, this.dialect, 'event_refs', part);
 
     const facts: Facts = { owners: [], links: [], journeys: [] };
     if (publisher.isCarrier && refRows.length) {
@@ -231,7 +251,7 @@ export class EventStore {
         .filter((o) => !this.known.owned(`${o.ref_type}|${o.ref_value}`));
       facts.owners = owners.map((o) => `${o.ref_type}|${o.ref_value}`);
       const now = nowIso();
-      for (const part of chunks(owners, INSERT_CHUNK_ROWS)) {
+      for (const part of chunks(owners, chunkRows)) {
         await insertMany(tx, this.dialect, 'document_owners', part.map((o) => ({ ...o, owner_party_id: publisher.partyId, created_at: now })),
           { suffix: 'on conflict (ref_type, ref_value) do nothing' });
       }
@@ -273,7 +293,7 @@ export class EventStore {
       }
     }
     facts.journeys = [...journeys.entries()].map(([key, j]) => ({ key, firstAt: j.first_at }));
-    for (const part of chunks([...journeys.values()], INSERT_CHUNK_ROWS)) {
+    for (const part of chunks([...journeys.values()], chunkRows)) {
       // Only a journey that is new or starts earlier is written (and returned); the common case —
       // one more event of a journey already known — writes nothing here.
       const moved = await insertMany(tx, this.dialect, 'shipment_equipment', part, {
@@ -539,6 +559,20 @@ async function enqueueForSubscribers(tx: Tx, dialect: Dialect, created: StoredEv
       })));
     }
   }
+}
+
+/**
+ * The group split into runs of consecutive requests by the same publisher (party and actor),
+ * which are written together; order is kept, so `seq` still follows arrival.
+ */
+function samePublisherRuns(group: PendingAppend[]): PendingAppend[][] {
+  const runs: PendingAppend[][] = [];
+  for (const p of group) {
+    const last = runs.at(-1)?.[0].publisher;
+    if (last && last.partyId === p.publisher.partyId && last.actor === p.publisher.actor && last.isCarrier === p.publisher.isCarrier) runs.at(-1)!.push(p);
+    else runs.push([p]);
+  }
+  return runs;
 }
 
 export function chunks<T>(items: T[], size: number): T[][] {

@@ -193,6 +193,19 @@ export const coreMigrations: MigrationSet = {
       await updateJourneyEnds(db, dialect);
     },
   }),
+  '0003_lighter_event_writes': (dialect) => ({
+    async up(db: Kysely<any>) {
+      // Most events carry no vessel (gate moves, shipment events): an index of only those that
+      // do costs the other writes nothing, and still serves `vesselIMONumber=` (an equality
+      // implies IS NOT NULL on both databases).
+      await db.schema.dropIndex('events_vessel').execute();
+      await db.schema.createIndex('events_vessel').on('events').columns(['vessel_imo_number', 'seq'])
+        .where(sql.ref('vessel_imo_number'), 'is not', null).execute();
+      // Every event of a box rewrites its status row; room left on each page lets PostgreSQL
+      // update in place (a heap-only tuple) instead of writing a new index entry each time.
+      if (dialect === 'postgres') await sql`alter table container_status set (fillfactor = 70)`.execute(db);
+    },
+  }),
 };
 
 /**
