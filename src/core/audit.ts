@@ -10,15 +10,19 @@ export interface AuditEntry {
   detail?: unknown;
 }
 
-export async function audit(db: Executor, who: Pick<Principal, 'partyId' | 'actor'> | null, entry: AuditEntry): Promise<void> {
-  await db.insertInto('audit_log').values({
-    at: nowIso(),
+/** Writes one entry, or several in one statement (all at the same time, by the same party). */
+export async function audit(db: Executor, who: Pick<Principal, 'partyId' | 'actor'> | null, entry: AuditEntry | AuditEntry[]): Promise<void> {
+  const entries = Array.isArray(entry) ? entry : [entry];
+  if (!entries.length) return;
+  const at = nowIso();
+  await db.insertInto('audit_log').values(entries.map((e) => ({
+    at,
     party_id: who?.partyId ?? null,
     actor: who?.actor ?? null,
-    action: entry.action,
-    resource: entry.resource ?? null,
-    detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
-  }).execute();
+    action: e.action,
+    resource: e.resource ?? null,
+    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+  }))).execute();
 }
 
 export interface AuditQuery {

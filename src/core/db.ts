@@ -373,6 +373,12 @@ function remember(shape: string, text: string) {
   insertTexts.set(shape, text);
 }
 
+/**
+ * Rows per `insertMany` statement: SQLite binds a parameter per value (at most 32766), while
+ * PostgreSQL binds one per column whatever the rows, so a whole group commit is one statement.
+ */
+export const insertChunkRows = (dialect: Dialect) => (dialect === 'postgres' ? 5_000 : 500);
+
 // Text columns travel as one string each, the values joined by a control character that no
 // JSON text holds unescaped, and are split by PostgreSQL's `string_to_array`: a text[] literal
 // would have every quote of every event body escaped by the driver and unescaped by the server,

@@ -6,7 +6,7 @@ import type { Principal } from './auth.js';
 import { eventVisibleTo, journeyCovers } from './access.js';
 import { audit } from './audit.js';
 import { canonicalJson } from './canonical.js';
-import { insertMany, prepared, type Dialect, type Executor, type Tx } from './db.js';
+import { insertChunkRows, insertMany, prepared, type Dialect, type Executor, type Tx } from './db.js';
 import { isAuthority } from './identity.js';
 import type { EventRow } from './tables.js';
 import { nowIso } from './time.js';
@@ -61,11 +61,9 @@ export type Projection = (tx: Tx, created: StoredEvent[], dialect: Dialect) => P
 /** Called after commit with what was created (wakes the delivery worker and the live stream). */
 export type CommitListener = (created: StoredEvent[]) => void;
 
-// Multi-row inserts keep a batch of 500 to a handful of statements; chunks stay below the
-// bound-parameter limits of SQLite (32766) and PostgreSQL (65535). On PostgreSQL an insert binds
-// one parameter per column whatever the rows (see insertMany), so a whole group is one statement.
+// Lists of values bound one by one (`in (…)`) stay below the bound-parameter limits of SQLite
+// (32766) and PostgreSQL (65535); multi-row inserts are chunked by `insertChunkRows`.
 const INSERT_CHUNK_ROWS = 500;
-const PG_INSERT_CHUNK_ROWS = 5_000;
 // Any constant key; it only has to be the same for every writer of the events table.
 const PG_EVENT_ORDER_LOCK = 44_021_907;
 
@@ -175,7 +173,7 @@ export class EventStore {
    */
   private async appendInTx(tx: Tx, publisher: Publisher, requests: NewEvent[][]) {
     const events = requests.length === 1 ? requests[0] : requests.flat();
-    const chunkRows = this.dialect === 'postgres' ? PG_INSERT_CHUNK_ROWS : INSERT_CHUNK_ROWS;
+    const chunkRows = insertChunkRows(this.dialect);
     // The first occurrence of each eventID (in the order the requests came) is the one written;
     // later ones are compared with it, as they would be with a stored one. An eventID stored
     // before is recognised by the unique index: the insert skips it, and only those few are read
@@ -215,25 +213,22 @@ export class EventStore {
 
     let facts: Facts = { owners: [], links: [], journeys: [] };
     if (created.length) {
-      facts = await this.writeReferences(tx, publisher, created, chunkRows);
+      facts = await this.writeReferences(tx, publisher, created);
       for (const p of this.projections) await p(tx, created, this.dialect);
       await enqueueForSubscribers(tx, this.dialect, created);
     }
     // Each request's own results, created events and audit record; the facts go with the first.
     const outcomes = [];
+    const audits = [];
     let offset = 0;
     for (const [i, request] of requests.entries()) {
       const own = results.slice(offset, offset += request.length);
       const seqs = new Set(own.flatMap((r) => (r.result === 'created' ? [r.seq] : [])));
       const mine = seqs.size === created.length ? created : created.filter((e) => seqs.has(e.seq));
-      if (mine.length) {
-        await audit(tx, publisher, {
-          action: 'events.publish',
-          detail: { created: mine.length, firstSeq: mine[0].seq, lastSeq: mine.at(-1)!.seq },
-        });
-      }
+      if (mine.length) audits.push({ action: 'events.publish', detail: { created: mine.length, firstSeq: mine[0].seq, lastSeq: mine.at(-1)!.seq } });
       outcomes.push({ results: own, created: mine, facts: i === 0 ? facts : { owners: [], links: [], journeys: [] } });
     }
+    await audit(tx, publisher, audits);
     return outcomes;
   }
 
@@ -241,7 +236,8 @@ export class EventStore {
    * Document references, their owners, and the journeys of boxes on them (for the access policy).
    * Returns the facts written, for `KnownFacts` once the transaction has committed.
    */
-  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[], chunkRows: number): Promise<Facts> {
+  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[]): Promise<Facts> {
+    const chunkRows = insertChunkRows(this.dialect);
     const refRows = created.flatMap((e) => uniqueRefs(e).map((r) => ({ seq: e.seq, ref_type: r.type, ref_value: r.value })));
     for (const part of chunks(refRows, chunkRows)) await insertMany(tx, this.dialect, 'event_refs', part);
 
@@ -553,7 +549,7 @@ async function enqueueForSubscribers(tx: Tx, dialect: Dialect, created: StoredEv
       .where('publisher_party_id', '=', created[0].publisherPartyId).where(eventVisibleTo(viewer));
     for (const c of filterConditions(filter)) q = q.where(c);
     const matching = await q.orderBy('seq').execute();
-    for (const part of chunks(matching, INSERT_CHUNK_ROWS)) {
+    for (const part of chunks(matching, insertChunkRows(dialect))) {
       await insertMany(tx, dialect, 'outbox', part.map((m) => ({
         subscription_id: s.id, seq: Number(m.seq), status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null,
       })));

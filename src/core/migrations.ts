@@ -2,7 +2,6 @@
 // Each module adds its own list; names sort in the order they must run.
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db, Dialect } from './db.js';
-import { updateJourneyEnds } from './events.js';
 
 export type MigrationSet = Record<string, (dialect: Dialect) => Migration>;
 
@@ -184,13 +183,20 @@ export const coreMigrations: MigrationSet = {
   }),
   // Journey windows are kept whole (start and end) at write time, so that the access policy reads
   // them with a range check instead of searching for the next journey on every event.
-  '0002_journey_windows': (dialect) => ({
+  '0002_journey_windows': () => ({
     async up(db: Kysely<any>) {
       await db.schema.alterTable('shipment_equipment').addColumn('end_at', 'text').execute();
       await db.schema.alterTable('shipment_equipment').dropColumn('last_at').execute();
       await db.schema.dropIndex('shipment_equipment_box').execute();
       await db.schema.createIndex('shipment_equipment_box').on('shipment_equipment').columns(['equipment_reference', 'first_at']).execute();
-      await updateJourneyEnds(db, dialect);
+      // The journey ends of the rows already there, as `updateJourneyEnds` computed them when
+      // this migration was written: a copy, so that later changes to the live code cannot
+      // change what this migration did.
+      await sql`update shipment_equipment set end_at = (select min(n.first_at) from shipment_equipment n
+        where n.equipment_reference = shipment_equipment.equipment_reference and n.first_at > shipment_equipment.first_at
+          and not (n.ref_type = shipment_equipment.ref_type and n.ref_value = shipment_equipment.ref_value)
+          and not exists (select 1 from document_links l where l.ref_type = shipment_equipment.ref_type and l.ref_value = shipment_equipment.ref_value
+            and l.other_type = n.ref_type and l.other_value = n.ref_value))`.execute(db);
     },
   }),
   '0003_lighter_event_writes': (dialect) => ({

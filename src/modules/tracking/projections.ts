@@ -1,6 +1,6 @@
 // The container-status projection: the latest actual equipment event of each box, updated in the
 // transaction that writes the events. Late events that happened earlier do not overwrite it.
-import { insertMany } from '../../core/db.js';
+import { insertChunkRows, insertMany } from '../../core/db.js';
 import type { Projection, StoredEvent } from '../../core/events.js';
 import { chunks } from '../../core/events.js';
 
@@ -11,7 +11,7 @@ export const containerStatusProjection: Projection = async (tx, created, dialect
     const seen = latest.get(e.equipmentReference);
     if (!seen || e.eventDateTime >= seen.eventDateTime) latest.set(e.equipmentReference, e);
   }
-  for (const part of chunks([...latest.values()], 500)) {
+  for (const part of chunks([...latest.values()], insertChunkRows(dialect))) {
     await insertMany(tx, dialect, 'container_status', part.map((e) => ({
       equipment_reference: e.equipmentReference!, seq: e.seq, event_date_time: e.eventDateTime,
       event_type_code: e.equipmentEventTypeCode!, un_location_code: e.UNLocationCode, empty_indicator_code: e.emptyIndicatorCode,
