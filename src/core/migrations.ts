@@ -207,9 +207,13 @@ export const coreMigrations: MigrationSet = {
       await db.schema.dropIndex('events_vessel').execute();
       await db.schema.createIndex('events_vessel').on('events').columns(['vessel_imo_number', 'seq'])
         .where(sql.ref('vessel_imo_number'), 'is not', null).execute();
-      // Every event of a box rewrites its status row; room left on each page lets PostgreSQL
-      // update in place (a heap-only tuple) instead of writing a new index entry each time.
-      if (dialect === 'postgres') await sql`alter table container_status set (fillfactor = 70)`.execute(db);
+      // Every event of a box rewrites its status row, and a new journey the end of the box's
+      // previous one: room left on each page lets PostgreSQL update in place (a heap-only
+      // tuple) instead of adding index entries that every later read steps over until vacuum.
+      if (dialect === 'postgres') {
+        await sql`alter table container_status set (fillfactor = 70)`.execute(db);
+        await sql`alter table shipment_equipment set (fillfactor = 70)`.execute(db);
+      }
     },
   }),
 };
