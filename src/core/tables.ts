@@ -65,8 +65,7 @@ export interface EventRow {
   transport_call_id: string | null;
   export_voyage_number: string | null;
   carrier_service_code: string | null;
-  /** SHA-256 of the canonical JSON of the event as published: tells a retry from a conflict. */
-  content_hash: string;
+  /** The event as published (with eventCreatedDateTime filled in when it was missing). */
   body: string;
   received_at: string;
 }

@@ -4,7 +4,6 @@
 // built only from what was stored, so a retried POST appends the same event again and the event
 // store answers "duplicate".
 import { createHash } from 'node:crypto';
-import { textHash } from '../../core/canonical.js';
 import type { NewEvent } from '../../core/events.js';
 import type { Call, StoredTimestamp } from './store.js';
 
@@ -56,6 +55,6 @@ export function spineEvent(call: Call, ts: StoredTimestamp, vesselName: string |
     eventCreatedDateTime: ts.event_date_time, equipmentEventTypeCode: null, transportEventTypeCode: code, shipmentEventTypeCode: null,
     documentTypeCode: null, equipmentReference: null, emptyIndicatorCode: null, vesselIMONumber: call.vessel_imo_number,
     UNLocationCode: call.un_location_code, transportCallID: call.id, exportVoyageNumber: call.export_voyage_number,
-    carrierServiceCode: call.carrier_service_code, documentReferences: [], contentHash: textHash(text), createdAtFilledIn: false, body: text,
+    carrierServiceCode: call.carrier_service_code, documentReferences: [], createdAtFilledIn: false, body: text,
   };
 }

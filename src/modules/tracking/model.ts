@@ -1,6 +1,5 @@
 // DCSA Track & Trace 2.2 events: the code lists, and the validation that turns a published event
 // into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
-import { textHash } from '../../core/canonical.js';
 import type { FieldError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
@@ -193,7 +192,6 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
       carrierServiceCode: str(transportCall, 'carrierServiceCode'),
       documentReferences: refs,
       // A retry is told from other content by the event store (see `sameContent` there).
-      contentHash: textHash(body),
       createdAtFilledIn: !eventCreatedDateTime,
       body,
     },

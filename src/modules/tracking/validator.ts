@@ -1,4 +1,4 @@
-// Parsing, validating and hashing a batch of 500 events takes about 15 ms of CPU. On the main
+// Parsing and validating a batch of 500 events takes about 15 ms of CPU. On the main
 // thread that would stall every other request, and on SQLite the writer, for as long; worker
 // threads do it on the other cores while the main thread commits the previous batch.
 import { availableParallelism } from 'node:os';
