@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { validateEvent } from './model.js';
+import { checkPublishRequest, packRequest, unpackRequest, validateEvent } from './model.js';
 
 const examples = JSON.parse(readFileSync(new URL('../../../test/fixtures/dcsa-tnt-2.2-examples.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
 const NOW = new Date('2026-11-29T00:00:00Z');
@@ -68,5 +68,18 @@ describe('validateEvent', () => {
 
   it('rejects what is not an object', () => {
     for (const v of [null, 3, 'event', []]) assert.deepEqual(errorsOf(v), ['/body type']);
+  });
+});
+
+describe('packRequest / unpackRequest (the validation thread\'s answer)', () => {
+  it('give back the checked request exactly: every example event, a rejected item, a lone event, a failed request', () => {
+    const bad = { ...equipment(), emptyIndicatorCode: 'HALF' };
+    const cases = [
+      checkPublishRequest(JSON.stringify([...examples, bad, 42]), NOW),
+      checkPublishRequest(JSON.stringify(equipment()), NOW),
+      checkPublishRequest('{not json', NOW),
+    ];
+    assert.ok(cases[0].ok && cases[0].items.some((i) => !i.ok) && cases[0].items.filter((i) => i.ok).length === examples.length);
+    for (const checked of cases) assert.deepEqual(unpackRequest(structuredClone(packRequest(checked))), checked);
   });
 });

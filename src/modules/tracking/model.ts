@@ -233,3 +233,51 @@ export function checkPublishRequest(text: string, now: Date): CheckedRequest {
     }),
   };
 }
+
+// A checked request crosses from the validation thread to the main thread by structured clone,
+// which writes every key of every object: for 500 events of two dozen fields that cost more
+// (3–5 ms) than the values. An event travels as an array in this fixed order instead, and is
+// rebuilt from one object literal, which also gives every event the same shape.
+type PackedItem = unknown[] | Extract<CheckedItem, { ok: false }>;
+export type PackedRequest = { ok: true; single: boolean; items: PackedItem[] } | { ok: false; errors: FieldError[] };
+const REFS_AT = 18;
+
+export function packRequest(r: CheckedRequest): PackedRequest {
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    single: r.single,
+    items: r.items.map((item) => {
+      if (!item.ok) return item;
+      const e = item.event;
+      const packed: unknown[] = [
+        e.eventId, e.eventType, e.eventClassifierCode, e.eventDateTime, e.eventCreatedDateTime, e.equipmentEventTypeCode,
+        e.transportEventTypeCode, e.shipmentEventTypeCode, e.documentTypeCode, e.equipmentReference, e.emptyIndicatorCode,
+        e.vesselIMONumber, e.UNLocationCode, e.transportCallID, e.exportVoyageNumber, e.carrierServiceCode, e.createdAtFilledIn, e.body,
+      ];
+      for (const ref of e.documentReferences) packed.push(ref.type, ref.value);
+      return packed;
+    }),
+  };
+}
+
+export function unpackRequest(p: PackedRequest): CheckedRequest {
+  if (!p.ok) return p;
+  return {
+    ok: true,
+    single: p.single,
+    items: p.items.map((item): CheckedItem => {
+      if (!Array.isArray(item)) return item;
+      const a = item as (string | null)[];
+      const documentReferences: NewEvent['documentReferences'] = [];
+      for (let i = REFS_AT; i < a.length; i += 2) documentReferences.push({ type: a[i] as 'BKG' | 'TRD', value: a[i + 1]! });
+      const event: NewEvent = {
+        eventId: a[0]!, eventType: a[1]!, eventClassifierCode: a[2]!, eventDateTime: a[3]!, eventCreatedDateTime: a[4]!,
+        equipmentEventTypeCode: a[5], transportEventTypeCode: a[6], shipmentEventTypeCode: a[7], documentTypeCode: a[8],
+        equipmentReference: a[9], emptyIndicatorCode: a[10], vesselIMONumber: a[11], UNLocationCode: a[12], transportCallID: a[13],
+        exportVoyageNumber: a[14], carrierServiceCode: a[15], createdAtFilledIn: item[16] as boolean, body: a[17]!, documentReferences,
+      };
+      return { ok: true, event, eventID: event.eventId };
+    }),
+  };
+}

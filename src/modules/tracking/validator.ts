@@ -3,7 +3,7 @@
 // threads do it on the other cores while the main thread commits the previous batch.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CheckedRequest } from './model.js';
+import { unpackRequest, type CheckedRequest, type PackedRequest } from './model.js';
 
 interface Job { worker: Worker; resolve: (r: CheckedRequest) => void; reject: (e: unknown) => void }
 
@@ -39,10 +39,10 @@ export class EventValidator {
       : `import(${file})`;
     const worker = new Worker(code, { eval: true });
     worker.unref();
-    worker.on('message', ({ id, result }: { id: number; result: CheckedRequest }) => {
+    worker.on('message', ({ id, result }: { id: number; result: PackedRequest }) => {
       const job = this.jobs.get(id);
       this.jobs.delete(id);
-      job?.resolve(result);
+      job?.resolve(unpackRequest(result));
     });
     // A worker that crashed or stopped fails what it held; the next request starts a fresh one.
     const fail = (error: unknown) => {
