@@ -332,8 +332,19 @@ export async function insertMany<T extends Record<string, unknown>>(
   let text: string | undefined;
   let parameters: unknown[];
   if (dialect === 'postgres') {
-    const arrays = columns.map((c) => rows.map((r) => r[c]));
-    const kinds = arrays.map(pgColumnKind);
+    // One pass per column: its values, how they travel, and the parameter itself.
+    const kinds: ReturnType<typeof pgColumnKind>[] = [];
+    parameters = [];
+    for (const c of columns) {
+      const values: unknown[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) values[i] = rows[i][c];
+      const kind = pgColumnKind(values);
+      kinds.push(kind);
+      if (kind === 'joined') {
+        for (let i = 0; i < values.length; i++) values[i] ??= NULL_FIELD;
+        parameters.push(values.join(FIELD_SEPARATOR));
+      } else if (kind !== 'nulls') parameters.push(values);
+    }
     const shape = `pg|${table}|${columns.join(',')}|${kinds.join(',')}|${tail}`;
     text = insertTexts.get(shape);
     if (!text) {
@@ -346,11 +357,6 @@ export async function insertMany<T extends Record<string, unknown>>(
       const select = kinds.map((t) => (t === 'nulls' ? 'null' : `u.c${k++}`));
       text = `insert into ${table} (${columns.join(',')}) select ${select.join(',')} from unnest(${args.join(',')}) as u(${args.map((_, i) => `c${i}`).join(',')})${tail}`;
     }
-    parameters = [];
-    arrays.forEach((values, i) => {
-      if (kinds[i] === 'joined') parameters.push(values.map((v) => v ?? NULL_FIELD).join(FIELD_SEPARATOR));
-      else if (kinds[i] !== 'nulls') parameters.push(values);
-    });
     if (!insertTexts.has(shape)) remember(shape, text);
   } else {
     const shape = `sqlite|${table}|${columns.join(',')}|${rows.length}|${tail}`;
