@@ -61,7 +61,7 @@ export type CommitListener = (created: StoredEvent[]) => void;
 
 // Lists of values bound one by one (`in (…)`) stay below the bound-parameter limits of SQLite
 // (32766) and PostgreSQL (65535); multi-row inserts are chunked by `insertChunkRows`.
-const INSERT_CHUNK_ROWS = 500;
+const BOUND_LIST_ROWS = 500;
 // Any constant key; it only has to be the same for every writer of the events table.
 const PG_EVENT_ORDER_LOCK = 44_021_907;
 
@@ -134,16 +134,16 @@ export class EventStore {
   }
 
   private async commitGroup(group: PendingAppend[]): Promise<void> {
-    let outcomes: { results: AppendResult[]; created: StoredEvent[]; facts: Facts }[];
+    let runs: { results: AppendResult[][]; created: StoredEvent[]; facts: Facts }[];
     try {
-      outcomes = await this.db.transaction().execute(async (tx) => {
+      runs = await this.db.transaction().execute(async (tx) => {
         if (this.dialect === 'postgres') {
           // One writer at a time: `seq` values then become visible in order, so a reader paging
           // by `seq` (or the outbox) never skips an event that commits later with a lower number.
           await sql`select pg_advisory_xact_lock(${PG_EVENT_ORDER_LOCK})`.execute(tx);
         }
         const done = [];
-        for (const run of samePublisherRuns(group)) done.push(...await this.appendInTx(tx, run[0].publisher, run.map((p) => p.events)));
+        for (const run of samePublisherRuns(group)) done.push(await this.appendInTx(tx, run[0].publisher, run.map((p) => p.events)));
         return done;
       });
     } catch (error) {
@@ -155,8 +155,9 @@ export class EventStore {
     }
     this.commits++;
     this.groupedRequests += group.length;
-    group.forEach((p, i) => p.resolve(outcomes[i].results));
-    for (const { created, facts } of outcomes) {
+    const results = runs.flatMap((r) => r.results);
+    group.forEach((p, i) => p.resolve(results[i]));
+    for (const { created, facts } of runs) {
       this.stored += created.length;
       // Only now, after commit: a rolled-back write must not be taken as known.
       this.known.remember(facts);
@@ -167,7 +168,7 @@ export class EventStore {
 
   /**
    * Writes requests of one publisher together: one insert of each kind for all of them (a round
-   * trip each on PostgreSQL), and an audit record per request. Returns each request's outcome.
+   * trip each on PostgreSQL), and an audit record per request. Returns each request's results.
    */
   private async appendInTx(tx: Tx, publisher: Publisher, requests: NewEvent[][]) {
     const events = requests.length === 1 ? requests[0] : requests.flat();
@@ -198,7 +199,7 @@ export class EventStore {
 
     const storedBefore = new Map<string, { seq: number; body: string }>();
     const known = fresh.filter((e) => !createdSeq.has(e.eventId)).map((e) => e.eventId);
-    for (const ids of chunks(known, INSERT_CHUNK_ROWS)) {
+    for (const ids of chunks(known, BOUND_LIST_ROWS)) {
       const rows = await tx.selectFrom('events').select(['seq', 'event_id', 'body']).where('event_id', 'in', ids).execute();
       for (const r of rows) storedBefore.set(r.event_id, { seq: Number(r.seq), body: r.body });
     }
@@ -220,19 +221,18 @@ export class EventStore {
       for (const p of this.projections) await p(tx, created, this.dialect);
       await enqueueForSubscribers(tx, this.dialect, created);
     }
-    // Each request's own results, created events and audit record; the facts go with the first.
-    const outcomes = [];
+    // Each request's own results, and its audit record.
+    const perRequest: AppendResult[][] = [];
     const audits = [];
     let offset = 0;
-    for (const [i, request] of requests.entries()) {
+    for (const request of requests) {
       const own = results.slice(offset, offset += request.length);
-      const seqs = new Set(own.flatMap((r) => (r.result === 'created' ? [r.seq] : [])));
-      const mine = seqs.size === created.length ? created : created.filter((e) => seqs.has(e.seq));
-      if (mine.length) audits.push({ action: 'events.publish', detail: { created: mine.length, firstSeq: mine[0].seq, lastSeq: mine.at(-1)!.seq } });
-      outcomes.push({ results: own, created: mine, facts: i === 0 ? facts : { owners: [], links: [], journeys: [] } });
+      perRequest.push(own);
+      const seqs = own.flatMap((r) => (r.result === 'created' ? [r.seq] : []));
+      if (seqs.length) audits.push({ action: 'events.publish', detail: { created: seqs.length, firstSeq: Math.min(...seqs), lastSeq: Math.max(...seqs) } });
     }
     await audit(tx, publisher, audits);
-    return outcomes;
+    return { results: perRequest, created, facts };
   }
 
   /**
@@ -270,10 +270,10 @@ export class EventStore {
       }
     }
     facts.links = [...links.keys()];
-    for (const part of chunks([...links.values()], INSERT_CHUNK_ROWS)) {
+    for (const part of chunks([...links.values()], BOUND_LIST_ROWS)) {
       const added = await insertMany(tx, this.dialect, 'document_links', part,
         { suffix: 'on conflict (ref_type, ref_value, other_type, other_value) do nothing', returning: 'ref_type, ref_value' });
-      for (const docs of chunks(added, INSERT_CHUNK_ROWS)) {
+      for (const docs of chunks(added, BOUND_LIST_ROWS)) {
         const boxes = await tx.selectFrom('shipment_equipment').select('equipment_reference').distinct()
           .where((eb) => eb.or(docs.map((d) => eb.and([eb('ref_type', '=', d.ref_type as string), eb('ref_value', '=', d.ref_value as string)])))).execute();
         for (const b of boxes) changedBoxes.add(b.equipment_reference);
@@ -302,7 +302,7 @@ export class EventStore {
       });
       for (const m of moved) changedBoxes.add(m.equipment_reference as string);
     }
-    for (const boxes of chunks([...changedBoxes], INSERT_CHUNK_ROWS)) await updateJourneyEnds(tx, this.dialect, boxes);
+    for (const boxes of chunks([...changedBoxes], BOUND_LIST_ROWS)) await updateJourneyEnds(tx, this.dialect, boxes);
     return facts;
   }
 }
