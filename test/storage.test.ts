@@ -55,3 +55,19 @@ describe('PostgreSQL connections', { skip: !process.env.DATABASE_URL && 'Postgre
     }
   });
 });
+
+describe('PostgreSQL schema', { skip: !process.env.DATABASE_URL && 'PostgreSQL only (DATABASE_URL unset)' }, () => {
+  it('compares every text column byte by byte, as SQLite does, whatever the database\'s locale', async () => {
+    const t = await testPlatform();
+    try {
+      const { rows } = await sql<{ column: string }>`select table_name || '.' || column_name as column from information_schema.columns
+        where table_schema = current_schema() and data_type = 'text' and collation_name is distinct from 'C'`.execute(t.platform.handle.db);
+      assert.deepEqual(rows.map((r) => r.column), []);
+      const { rows: [{ n }] } = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
+        where table_schema = current_schema() and table_name in ('events', 'pc_port_calls') and collation_name = 'C'`.execute(t.platform.handle.db);
+      assert.ok(n > 10, 'the core and module tables are both there');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // One migration set, written once with Kysely's schema builder for SQLite and PostgreSQL.
 import type { Generated, Kysely, Migration, Transaction } from 'kysely';
 import type { Db, Dialect, Executor } from '../../core/db.js';
-import type { MigrationSet } from '../../core/migrations.js';
+import { byteOrderText, type MigrationSet } from '../../core/migrations.js';
 import type { Database } from '../../core/tables.js';
 
 export interface VesselRow {
@@ -319,6 +319,13 @@ export const portcallMigrations: MigrationSet = {
   '0102_berth_plan_pbp': (): Migration => ({
     async up(db: Kysely<any>) {
       await db.schema.alterTable('pc_berth_plan_calls').addColumn('assumed_pbp_arrival', 'text').execute();
+    },
+  }),
+  // Byte order for text on PostgreSQL, as in the core (see `byteOrderText`).
+  '0103_byte_order_text': (dialect: Dialect): Migration => ({
+    async up(db: Kysely<any>) {
+      await byteOrderText(db, dialect, ['pc_vessels', 'pc_terminals', 'pc_berths', 'pc_port_locations', 'pc_port_calls', 'pc_timestamps',
+        'pc_berth_plans', 'pc_berth_plan_calls']);
     },
   }),
 };
