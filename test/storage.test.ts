@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createPgSchemaUrl, dropPgSchema, insertMany, openDb } from '../src/core/db.js';
+import { concatPgColumns, createPgSchemaUrl, dropPgSchema, insertMany, insertPgColumns, openDb, pgColumns } from '../src/core/db.js';
 import { testPlatform, type TestPlatform } from './helpers.js';
 
 describe('insertMany', () => {
@@ -37,6 +37,18 @@ describe('insertMany', () => {
     await insertMany(t.platform.handle.db, t.dialect, 'insert_probe', [{ n: 1, a: '', b: null }]);
     await insertMany(t.platform.handle.db, t.dialect, 'insert_probe', [{ n: 2, a: 'x', b: null }, { n: 3, a: 'y', b: null }]);
     assert.deepEqual(await read(), [{ n: 1, a: '', b: null }, { n: 2, a: 'x', b: null }, { n: 3, a: 'y', b: null }]);
+  });
+
+  it('on PostgreSQL, joins the columns of row sets built apart into one insert of all their rows, in order', { skip: !process.env.DATABASE_URL && 'PostgreSQL only (DATABASE_URL unset)' }, async () => {
+    await clear();
+    const first = [{ n: 1, a: 'one', b: null }, { n: 2, a: '', b: null }];
+    const second = [{ n: 3, a: '青岛', b: null }, { n: 4, a: '"q"', b: null }];
+    const joined = concatPgColumns([pgColumns('insert_probe', first), pgColumns('insert_probe', second)]);
+    assert.ok(joined);
+    await insertPgColumns(t.platform.handle.db, joined);
+    assert.deepEqual(await read(), [...first, ...second]);
+    // Columns that travel differently (all nulls in one set, text in the other) are not joined.
+    assert.equal(concatPgColumns([pgColumns('insert_probe', first), pgColumns('insert_probe', [{ n: 5, a: 'x', b: 'y' }])]), undefined);
   });
 });
 

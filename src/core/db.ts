@@ -324,53 +324,98 @@ export async function insertMany<T extends Record<string, unknown>>(
   dialect: Dialect,
   table: string,
   rows: readonly T[],
-  options: { suffix?: string; returning?: string } = {},
+  options: InsertOptions = {},
 ): Promise<Record<string, unknown>[]> {
   if (!rows.length) return [];
+  if (dialect === 'postgres') return insertPgColumns(db, pgColumns(table, rows), options);
   const columns = Object.keys(rows[0]);
-  const tail = `${options.suffix ? ` ${options.suffix}` : ''}${options.returning ? ` returning ${options.returning}` : ''}`;
-  let text: string | undefined;
-  let parameters: unknown[];
-  if (dialect === 'postgres') {
-    // One pass per column: its values, how they travel, and the parameter itself.
-    const kinds: ReturnType<typeof pgColumnKind>[] = [];
-    parameters = [];
-    for (const c of columns) {
-      const values: unknown[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) values[i] = rows[i][c];
-      const kind = pgColumnKind(values);
-      kinds.push(kind);
-      if (kind === 'joined') {
-        for (let i = 0; i < values.length; i++) values[i] ??= NULL_FIELD;
-        parameters.push(values.join(FIELD_SEPARATOR));
-      } else if (kind !== 'nulls') parameters.push(values);
-    }
-    const shape = `pg|${table}|${columns.join(',')}|${kinds.join(',')}|${tail}`;
-    text = insertTexts.get(shape);
-    if (!text) {
-      let n = 0;
-      const args = kinds.flatMap((k) => (k === 'nulls' ? [] : k === 'joined'
-        ? [`string_to_array($${++n}, ${PG_FIELD_SEPARATOR}, ${PG_NULL_FIELD})`]
-        : [`$${++n}::${k}[]`]));
-      // A column of nulls only has no array type to name; a bare null takes the column's type.
-      let k = 0;
-      const select = kinds.map((t) => (t === 'nulls' ? 'null' : `u.c${k++}`));
-      text = `insert into ${table} (${columns.join(',')}) select ${select.join(',')} from unnest(${args.join(',')}) as u(${args.map((_, i) => `c${i}`).join(',')})${tail}`;
-    }
-    if (!insertTexts.has(shape)) remember(shape, text);
-  } else {
-    const shape = `sqlite|${table}|${columns.join(',')}|${rows.length}|${tail}`;
-    text = insertTexts.get(shape);
-    if (!text) {
-      const tuple = `(${columns.map(() => '?').join(',')})`;
-      text = `insert into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}${tail}`;
-      remember(shape, text);
-    }
-    parameters = new Array(rows.length * columns.length);
-    let i = 0;
-    for (const row of rows) for (const c of columns) parameters[i++] = row[c];
+  const shape = `sqlite|${table}|${columns.join(',')}|${rows.length}|${tail(options)}`;
+  let text = insertTexts.get(shape);
+  if (!text) {
+    const tuple = `(${columns.map(() => '?').join(',')})`;
+    text = `insert into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}${tail(options)}`;
+    remember(shape, text);
   }
+  const parameters = new Array(rows.length * columns.length);
+  let i = 0;
+  for (const row of rows) for (const c of columns) parameters[i++] = row[c];
   const result = await db.executeQuery(CompiledQuery.raw(text, parameters));
+  return result.rows as Record<string, unknown>[];
+}
+
+export interface InsertOptions {
+  /** A trusted clause such as `on conflict … do nothing`. */
+  suffix?: string;
+  returning?: string;
+}
+
+const tail = (options: InsertOptions) => `${options.suffix ? ` ${options.suffix}` : ''}${options.returning ? ` returning ${options.returning}` : ''}`;
+
+/**
+ * Rows of one table as PostgreSQL receives them: one parameter per column. Built apart from
+ * the insert so that a caller can build them before its transaction, and join those of
+ * several requests (`concatPgColumns`) inside it.
+ */
+export interface PgColumns {
+  table: string;
+  columns: string[];
+  kinds: PgColumnKind[];
+  /** Per column: the joined string, the array, or undefined for a column of nulls. */
+  params: unknown[];
+}
+
+export function pgColumns<T extends Record<string, unknown>>(table: string, rows: readonly T[]): PgColumns {
+  const columns = Object.keys(rows[0]);
+  const kinds: PgColumnKind[] = [];
+  const params: unknown[] = [];
+  // One pass per column: its values, how they travel, and the parameter itself.
+  for (const c of columns) {
+    const values: unknown[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) values[i] = rows[i][c];
+    const kind = pgColumnKind(values);
+    kinds.push(kind);
+    if (kind === 'joined') {
+      for (let i = 0; i < values.length; i++) values[i] ??= NULL_FIELD;
+      params.push(values.join(FIELD_SEPARATOR));
+    } else params.push(kind === 'nulls' ? undefined : values);
+  }
+  return { table, columns, kinds, params };
+}
+
+/**
+ * The columns of several row sets of one table, in order, as one; undefined when their
+ * columns travel differently (a column of nulls in one and of text in another, say), for the
+ * caller to build them from the rows instead.
+ */
+export function concatPgColumns(parts: PgColumns[]): PgColumns | undefined {
+  if (parts.length === 1) return parts[0];
+  const [first] = parts;
+  const sameShape = parts.every((p) => p.table === first.table && p.columns.join() === first.columns.join() && p.kinds.join() === first.kinds.join());
+  if (!sameShape) return undefined;
+  const params = first.kinds.map((kind, i) => {
+    if (kind === 'nulls') return undefined;
+    if (kind === 'joined') return parts.map((p) => p.params[i]).join(FIELD_SEPARATOR);
+    return parts.flatMap((p) => p.params[i] as unknown[]);
+  });
+  return { ...first, params };
+}
+
+/** Runs the insert of `pgColumns`: `insert … select … from unnest(…)`. */
+export async function insertPgColumns(db: Executor, { table, columns, kinds, params }: PgColumns, options: InsertOptions = {}): Promise<Record<string, unknown>[]> {
+  const shape = `pg|${table}|${columns.join(',')}|${kinds.join(',')}|${tail(options)}`;
+  let text = insertTexts.get(shape);
+  if (!text) {
+    let n = 0;
+    const args = kinds.flatMap((k) => (k === 'nulls' ? [] : k === 'joined'
+      ? [`string_to_array($${++n}, ${PG_FIELD_SEPARATOR}, ${PG_NULL_FIELD})`]
+      : [`$${++n}::${k}[]`]));
+    // A column of nulls only has no array type to name; a bare null takes the column's type.
+    let k = 0;
+    const select = kinds.map((t) => (t === 'nulls' ? 'null' : `u.c${k++}`));
+    text = `insert into ${table} (${columns.join(',')}) select ${select.join(',')} from unnest(${args.join(',')}) as u(${args.map((_, i) => `c${i}`).join(',')})${tail(options)}`;
+    remember(shape, text);
+  }
+  const result = await db.executeQuery(CompiledQuery.raw(text, params.filter((_, i) => kinds[i] !== 'nulls')));
   return result.rows as Record<string, unknown>[];
 }
 
@@ -399,7 +444,9 @@ const PG_NULL_FIELD = "E'\\x1e'";
  * holds neither control character; a lone '' would split into no field at all), or nothing when
  * all are null.
  */
-function pgColumnKind(values: unknown[]): 'boolean' | 'bigint' | 'float8' | 'text' | 'joined' | 'nulls' {
+type PgColumnKind = 'boolean' | 'bigint' | 'float8' | 'text' | 'joined' | 'nulls';
+
+function pgColumnKind(values: unknown[]): PgColumnKind {
   const sample = values.find((v) => v !== null && v !== undefined);
   if (sample === undefined) return 'nulls';
   if (typeof sample === 'boolean') return 'boolean';
