@@ -24,8 +24,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The young-generation size `jiaozhou serve` runs with (bin/jiaozhou.js, docs/ARCHITECTURE.md). */
-const SERVER_HEAP_FLAG = '--max-semi-space-size=64';
+/** The heap settings `jiaozhou serve` runs with (bin/jiaozhou.js, docs/ARCHITECTURE.md, Runtime). */
+const SERVER_HEAP_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
 
 export async function startEmbeddedServer(options: { nodeArgs?: string[]; compiled?: boolean } = {}): Promise<EmbeddedServer> {
   const port = await freePort();
@@ -41,7 +41,7 @@ export async function startEmbeddedServer(options: { nodeArgs?: string[]; compil
   // the compiled CLI when asked, as `npm start` does (the benchmarks).
   const fromSource = import.meta.url.endsWith('.ts') && !options.compiled;
   const cli = fileURLToPath(new URL(fromSource ? '../cli.ts' : import.meta.url.endsWith('.ts') ? '../../dist/cli.js' : '../cli.js', import.meta.url));
-  const child = spawn(process.execPath, [SERVER_HEAP_FLAG, ...(options.nodeArgs ?? []), ...(fromSource ? ['--import', 'tsx'] : []), cli, 'serve'], {
+  const child = spawn(process.execPath, [...SERVER_HEAP_FLAGS, ...(options.nodeArgs ?? []), ...(fromSource ? ['--import', 'tsx'] : []), cli, 'serve'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: databaseUrl, JIAOZHOU_DEMO: '0', JIAOZHOU_BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
