@@ -110,6 +110,23 @@ describe('POST /v2/events', () => {
     assert.deepEqual(list.json().map((e: { eventID: string }) => e.eventID), [good.eventID]);
   });
 
+  it('a batch that repeats stored events writes only its new ones: a stored eventID is a duplicate, or a conflict (409) with other content', async () => {
+    const box = containerNumber('CSQU', 5);
+    const first = [equipmentEvent({ equipmentReference: box }), equipmentEvent({ equipmentReference: box })];
+    assert.equal((await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: first })).statusCode, 200);
+    const fresh = equipmentEvent({ equipmentReference: box });
+    const changed = { ...first[1], equipmentEventTypeCode: 'GTOT' };
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: [first[0], fresh, changed] });
+    assert.equal(res.statusCode, 200);
+    const results = res.json() as { result: string; problem?: { status: number } }[];
+    assert.deepEqual(results.map((r) => r.result), ['duplicate', 'created', 'rejected']);
+    assert.equal(results[2].problem?.status, 409);
+    const list = await t.inject({ method: 'GET', url: `/v2/events?equipmentReference=${box}`, headers: carrier.auth });
+    const stored = list.json() as { eventID: string; equipmentEventTypeCode: string }[];
+    assert.deepEqual(stored.map((e) => e.eventID).sort(), [first[0].eventID, first[1].eventID, fresh.eventID].sort());
+    assert.equal(stored.find((e) => e.eventID === first[1].eventID)!.equipmentEventTypeCode, first[1].equipmentEventTypeCode);
+  });
+
   it('concurrent requests share commits and still answer each on its own: created, duplicate, conflict', async () => {
     const event = equipmentEvent({ equipmentReference: containerNumber('CSQU', 7) });
     const other = { ...event, equipmentEventTypeCode: 'GTOT' };
