@@ -316,7 +316,7 @@ const insertTexts = new Map<string, string>();
 
 /**
  * Inserts rows in one statement. SQLite takes a multi-row VALUES list. PostgreSQL gets one
- * parameter per column, unnested (`insert … select * from unnest(…)`): a short text that
+ * parameter per column, unnested (`insert … select unnest(…), …`): a short text that
  * PostgreSQL parses and plans in a fraction of the time of 500 VALUES rows.
  */
 export async function insertMany<T extends Record<string, unknown>>(
@@ -410,9 +410,11 @@ export async function insertPgColumns(db: Executor, { table, columns, kinds, par
       ? [`string_to_array($${++n}, ${PG_FIELD_SEPARATOR}, ${PG_NULL_FIELD})`]
       : [`$${++n}::${k}[]`]));
     // A column of nulls only has no array type to name; a bare null takes the column's type.
+    // The unnests sit in the select list, where PostgreSQL zips them row by row as it inserts;
+    // in FROM it stored all their rows in a tuple store first.
     let k = 0;
-    const select = kinds.map((t) => (t === 'nulls' ? 'null' : `u.c${k++}`));
-    text = `insert into ${table} (${columns.join(',')}) select ${select.join(',')} from unnest(${args.join(',')}) as u(${args.map((_, i) => `c${i}`).join(',')})${tail(options)}`;
+    const select = kinds.map((t) => (t === 'nulls' ? 'null' : `unnest(${args[k++]})`));
+    text = `insert into ${table} (${columns.join(',')}) select ${select.join(',')}${tail(options)}`;
     remember(shape, text);
   }
   const result = await db.executeQuery(CompiledQuery.raw(text, params.filter((_, i) => kinds[i] !== 'nulls')));
