@@ -42,7 +42,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const events = new EventStore(handle.db, handle.dialect);
   const stream = new LiveStream(handle.db, handle.flush);
   const deliveryOn = options.delivery !== false;
-  const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
+  const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, allowLocalCallbacks: config.webhooksAllowLocal, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
   const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, stream, delivery };
   events.onCommit(() => { stream.poke(); delivery?.wake(); });
 

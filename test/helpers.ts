@@ -28,11 +28,12 @@ export interface TestParty {
   auth: { authorization: string };
 }
 
-export async function testPlatform(options: { delivery?: boolean | Partial<DeliveryOptions>; listen?: boolean } = {}): Promise<TestPlatform & { url?: string }> {
+/** `localCallbacks`: webhooks may go to loopback, where the tests' receivers listen (default true). */
+export async function testPlatform(options: { delivery?: boolean | Partial<DeliveryOptions>; listen?: boolean; localCallbacks?: boolean } = {}): Promise<TestPlatform & { url?: string }> {
   const url = process.env.DATABASE_URL;
   const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-test-'));
-  const config = { ...loadConfig({ DATA_DIR: dir, JIAOZHOU_DEMO: '0' }), databaseUrl: url, bootstrapAdminKey: ADMIN_KEY };
+  const config = { ...loadConfig({ DATA_DIR: dir, JIAOZHOU_DEMO: '0' }), databaseUrl: url, bootstrapAdminKey: ADMIN_KEY, webhooksAllowLocal: options.localCallbacks ?? true };
   const platform = await startPlatform(config, {
     db: url ? { databaseUrl: url, pgSchema: schema, poolSize: 4 } : { sqliteFile: join(dir, 'test.sqlite') },
     delivery: options.delivery ?? false,

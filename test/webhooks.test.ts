@@ -42,7 +42,48 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000) {
 }
 
 const eventIds = (rs: Received[]) => rs.flatMap((r) => (JSON.parse(r.body) as { eventID: string }[]).map((e) => e.eventID));
-const FAST = { pollIntervalMs: 50, baseBackoffMs: 50, maxBackoffMs: 400, maxAttempts: 4, requestTimeoutMs: 2000, maxEventsPerNotification: 2 };
+const FAST = { pollIntervalMs: 50, baseBackoffMs: 50, maxBackoffMs: 400, maxAttempts: 4, requestTimeoutMs: 2000, maxEventsPerNotification: 2, allowLocalCallbacks: true };
+
+describe('webhook callbacks to local addresses, by default', () => {
+  let t: TestPlatform;
+  let carrier: TestParty;
+  const secret = randomBytes(32).toString('base64');
+  before(async () => {
+    t = await testPlatform({ delivery: { ...FAST, allowLocalCallbacks: false }, localCallbacks: false });
+    carrier = await t.party('Carrier', ['carrier']);
+  });
+  after(() => t.close());
+
+  it('are refused when subscribing, naming the field and the rule', async () => {
+    for (const callbackUrl of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.5/hook']) {
+      const res = await t.inject({ method: 'POST', url: '/v2/event-subscriptions', headers: carrier.auth, payload: { callbackUrl, secret } });
+      assert.equal(res.statusCode, 400, callbackUrl);
+      assert.deepEqual([res.json().errors[0].pointer, res.json().errors[0].rule], ['/body/callbackUrl', 'publicAddress']);
+    }
+    const listed = await t.inject({ method: 'GET', url: '/v2/event-subscriptions', headers: carrier.auth });
+    assert.deepEqual(listed.json(), []);
+  });
+
+  it('are not sent to, when a subscription\'s host leads to one later: the attempt records why', async () => {
+    const hook = await receiver();
+    try {
+      // As if the subscriber's host name had been made to resolve to this machine after it subscribed.
+      const now = new Date().toISOString();
+      await t.platform.ctx.db.insertInto('subscriptions').values({
+        id: 'sub-rebound', party_id: carrier.id, callback_url: hook.url, secret, filters: '{}', created_at: now, updated_at: now,
+      }).execute();
+      const event = equipmentEvent({ equipmentReference: containerNumber('HOOU', 9) });
+      assert.equal((await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event })).statusCode, 201);
+      const attempt = () => t.platform.ctx.db.selectFrom('outbox').select(['last_error', 'attempts']).where('subscription_id', '=', 'sub-rebound').executeTakeFirst();
+      let row = await attempt();
+      for (const until = Date.now() + 15_000; !row?.attempts && Date.now() < until; row = await attempt()) await new Promise((r) => setTimeout(r, 50));
+      assert.match(row?.last_error ?? '', /callback address refused: 127\.0\.0\.1 is not a public address/);
+      assert.equal(hook.state.attempts, 0, 'the receiver was never reached');
+    } finally {
+      await hook.close();
+    }
+  });
+});
 
 describe('webhook subscriptions', () => {
   let t: TestPlatform;

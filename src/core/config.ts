@@ -15,6 +15,8 @@ export interface Config {
   /** Where the built web app lives; served at `/`. */
   webDir: string;
   logLevel: string;
+  /** Webhook callbacks may go to loopback and private addresses (see core/callbacks.ts). */
+  webhooksAllowLocal: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,5 +33,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapAdminKey: env.JIAOZHOU_BOOTSTRAP_ADMIN_KEY || undefined,
     webDir: resolve(env.JIAOZHOU_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL ?? 'warn',
+    webhooksAllowLocal: env.JIAOZHOU_WEBHOOKS_ALLOW_LOCAL === '1',
   };
 }

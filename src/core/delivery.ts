@@ -4,6 +4,7 @@
 // exponential backoff; after MAX_ATTEMPTS the batch is parked as dead letters for an operator to
 // replay. State lives in the database, so a restart resumes where the last process stopped.
 import { createHmac } from 'node:crypto';
+import { CallbackAddressError, postCallback } from './callbacks.js';
 import type { Db } from './db.js';
 import { nowIso } from './time.js';
 
@@ -14,6 +15,8 @@ export interface DeliveryOptions {
   maxAttempts: number;
   requestTimeoutMs: number;
   maxEventsPerNotification: number;
+  /** Callbacks may go to local addresses (JIAOZHOU_WEBHOOKS_ALLOW_LOCAL; see core/callbacks.ts). */
+  allowLocalCallbacks: boolean;
 }
 
 export const DEFAULT_DELIVERY: DeliveryOptions = {
@@ -23,6 +26,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   maxAttempts: 10,
   requestTimeoutMs: 10_000,
   maxEventsPerNotification: 100,
+  allowLocalCallbacks: false,
 };
 
 export const TNT_API_VERSION = '2.2.0';
@@ -117,21 +121,15 @@ export class DeliveryWorker {
     await this.flush();
     let error: string | undefined;
     try {
-      const res = await fetch(subscription.callback_url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'Notification-Signature': sign(subscription.secret, body),
-          'Subscription-ID': subscription.id,
-          'API-Version': TNT_API_VERSION,
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) error = `callback answered ${res.status}`;
+      const status = await postCallback(subscription.callback_url, {
+        'content-type': 'application/json',
+        'Notification-Signature': sign(subscription.secret, body),
+        'Subscription-ID': subscription.id,
+        'API-Version': TNT_API_VERSION,
+      }, body, { timeoutMs: this.options.requestTimeoutMs, allowLocal: this.options.allowLocalCallbacks });
+      if (status < 200 || status > 299) error = `callback answered ${status}`;
     } catch (e) {
-      error = `callback unreachable: ${(e as Error).message}`;
+      error = e instanceof CallbackAddressError ? `callback address refused: ${e.message}` : `callback unreachable: ${(e as Error).message}`;
     }
 
     if (!error) {

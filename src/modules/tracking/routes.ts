@@ -7,6 +7,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal, type Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import type { AppContext } from '../../core/context.js';
+import { localCallbackHost } from '../../core/callbacks.js';
 import { listDeadLetters, replayDeadLetters } from '../../core/delivery.js';
 import { invalid, notFound, problem, sendProblem } from '../../core/errors.js';
 import { eventVisibleTo } from '../../core/access.js';
@@ -258,12 +259,14 @@ function timelineEventJson(e: TimelineEvent): string {
 // Deprecated DCSA aliases (bookingReference, transportDocumentID, …) are rejected as unknown, not ignored.
 const SUBSCRIPTION_FIELDS = ['subscriptionID', 'callbackUrl', 'secret'];
 
-function parseCallbackUrl(value: unknown): string {
+function parseCallbackUrl(value: unknown, allowLocal: boolean): string {
   if (typeof value !== 'string') throw invalid('/body/callbackUrl', 'required', 'callbackUrl is required');
   let url: URL;
   try { url = new URL(value); } catch { throw invalid('/body/callbackUrl', 'format', 'callbackUrl must be an absolute URL'); }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('/body/callbackUrl', 'format', 'callbackUrl must be http or https');
   if (value.length > 2000) throw invalid('/body/callbackUrl', 'maxLength', 'callbackUrl must have at most 2000 characters');
+  const local = allowLocal ? undefined : localCallbackHost(url);
+  if (local) throw invalid('/body/callbackUrl', 'publicAddress', `callbackUrl must reach a public address: ${local}`);
   return url.toString();
 }
 
@@ -306,7 +309,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const body = bodyOf(request);
-    const callbackUrl = parseCallbackUrl(body.callbackUrl);
+    const callbackUrl = parseCallbackUrl(body.callbackUrl, ctx.config.webhooksAllowLocal);
     const secret = parseSecret(body.secret, '/body/secret');
     const filters = filtersOf(body);
     const res = await idempotent(ctx.db, request, viewer, async (tx) => {
@@ -329,7 +332,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
     const body = bodyOf(request);
     if (body.secret !== undefined) throw invalid('/body/secret', 'notAllowed', 'change the secret with PUT …/secret');
     if (body.subscriptionID !== undefined && body.subscriptionID !== request.params.subscriptionID) throw invalid('/body/subscriptionID', 'const', 'subscriptionID must match the URL');
-    const callbackUrl = parseCallbackUrl(body.callbackUrl);
+    const callbackUrl = parseCallbackUrl(body.callbackUrl, ctx.config.webhooksAllowLocal);
     const filters = filtersOf(body);
     await own(viewer, request.params.subscriptionID);
     await ctx.db.updateTable('subscriptions').set({ callback_url: callbackUrl, filters: JSON.stringify(filters), updated_at: nowIso() })
