@@ -400,7 +400,7 @@ export function concatPgColumns(parts: PgColumns[]): PgColumns | undefined {
   return { ...first, params };
 }
 
-/** Runs the insert of `pgColumns`: `insert … select … from unnest(…)`. */
+/** Runs the insert of `pgColumns`: `insert … select unnest(…), … `. */
 export async function insertPgColumns(db: Executor, { table, columns, kinds, params }: PgColumns, options: InsertOptions = {}): Promise<Record<string, unknown>[]> {
   const shape = `pg|${table}|${columns.join(',')}|${kinds.join(',')}|${tail(options)}`;
   let text = insertTexts.get(shape);
