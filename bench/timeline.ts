@@ -1,6 +1,6 @@
 // Container timeline latency with millions of events stored.
 //
-//   npx tsx bench/timeline.ts [--events 5000000] [--boxes 100000] [--queries 2000]
+//   npx tsx bench/timeline.ts [--events 5000000] [--boxes <events / 50>] [--queries 2000]
 //   DATABASE_URL=postgres://… npx tsx bench/timeline.ts
 //
 // Loads the events through the event store (the same transaction as the API, without HTTP), then
@@ -17,9 +17,10 @@ import { createGrant } from '../src/core/grants.js';
 import { validateEvent } from '../src/modules/tracking/model.js';
 import { benchEvent, benchPlatform, container, percentile, round, saveResult } from './common.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, boxes: { type: 'string', default: '100000' }, queries: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, boxes: { type: 'string' }, queries: { type: 'string', default: '2000' } } });
 const EVENTS = Number(values.events);
-const BOXES = Number(values.boxes);
+// 50 events per box unless told otherwise: 100,000 boxes for 5 million events.
+const BOXES = Number(values.boxes ?? Math.max(1, Math.floor(EVENTS / 50)));
 const QUERIES = Number(values.queries);
 const LOAD_BATCH = 1000;
 
