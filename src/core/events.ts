@@ -398,10 +398,13 @@ function sameContent(e: NewEvent, storedBody: string): boolean {
   return canonicalJson(fresh) === canonicalJson(stored);
 }
 
-/** The insert failed on an eventID stored before (PostgreSQL's or SQLite's unique violation). */
+/**
+ * The insert failed on an eventID stored before: a unique violation on `events`, whose only
+ * unique key besides `seq` (drawn from a sequence) is the eventID.
+ */
 function isStoredEventId(error: unknown): boolean {
-  const e = error as { code?: string; constraint?: string; message?: string };
-  return (e?.code === '23505' && e.constraint === 'events_event_id_key')
+  const e = error as { code?: string; table?: string; message?: string };
+  return (e?.code === '23505' && e.table === 'events')
     || (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /\bevents\.event_id\b/.test(e.message ?? ''));
 }
 
