@@ -42,14 +42,14 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000) {
 }
 
 const eventIds = (rs: Received[]) => rs.flatMap((r) => (JSON.parse(r.body) as { eventID: string }[]).map((e) => e.eventID));
-const FAST = { pollIntervalMs: 50, baseBackoffMs: 50, maxBackoffMs: 400, maxAttempts: 4, requestTimeoutMs: 2000, maxEventsPerNotification: 2, allowLocalCallbacks: true };
+const FAST = { pollIntervalMs: 50, baseBackoffMs: 50, maxBackoffMs: 400, maxAttempts: 4, requestTimeoutMs: 2000, maxEventsPerNotification: 2 };
 
 describe('webhook callbacks to local addresses, by default', () => {
   let t: TestPlatform;
   let carrier: TestParty;
   const secret = randomBytes(32).toString('base64');
   before(async () => {
-    t = await testPlatform({ delivery: { ...FAST, allowLocalCallbacks: false }, localCallbacks: false });
+    t = await testPlatform({ delivery: FAST, localCallbacks: false });
     carrier = await t.party('Carrier', ['carrier']);
   });
   after(() => t.close());
@@ -186,7 +186,7 @@ describe('webhook subscriptions', () => {
       await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event });
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(hook.state.received.length, 0, 'nothing sent while no worker runs');
-      const worker = new DeliveryWorker(t.platform.ctx.db, FAST);
+      const worker = new DeliveryWorker(t.platform.ctx.db, { ...FAST, allowLocalCallbacks: true });
       worker.start();
       try {
         await waitFor(() => eventIds(hook.state.received).includes(event.eventID), 'delivery by the new worker');

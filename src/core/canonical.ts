@@ -17,6 +17,4 @@ function sortedKeys(value: unknown): unknown {
   return out;
 }
 
-export const contentHash = (value: unknown) => textHash(canonicalJson(value));
-
-export const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
+export const contentHash = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');

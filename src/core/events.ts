@@ -186,7 +186,6 @@ export class EventStore {
    */
   private async appendInTx(tx: Tx, publisher: Publisher, requests: PendingAppend[], checkStored: boolean) {
     const events = requests.length === 1 ? requests[0].events : requests.flatMap((r) => r.events);
-    const chunkRows = insertChunkRows(this.dialect);
     // The first occurrence of each eventID (in the order the requests came) is the one written;
     // later ones are compared with it, as they would be with a stored one. An eventID stored
     // before is recognised by the unique index (when `checkStored`): the insert skips it, and
@@ -197,18 +196,7 @@ export class EventStore {
 
     const created: StoredEvent[] = [];
     const createdSeq = new Map<string, number>();
-    const insertEvents = { suffix: checkStored ? 'on conflict (event_id) do nothing' : undefined, returning: 'seq, event_id' };
-    // The rows built on arrival serve when every event is written, in order (no eventID twice).
-    const built = fresh.length === events.length && fresh.length <= chunkRows && requests.every((r) => r.columns)
-      ? concatPgColumns(requests.map((r) => r.columns!)) : undefined;
-    const inserted = built ? [await insertPgColumns(tx, built, insertEvents)] : [];
-    if (!built) {
-      const receivedAt = new Map(requests.flatMap((r) => r.events.map((e) => [e, r.receivedAt])));
-      for (const part of chunks(fresh, chunkRows)) {
-        inserted.push(await insertMany(tx, this.dialect, 'events', part.map((e) => toRow(e, publisher.partyId, receivedAt.get(e)!)), insertEvents));
-      }
-    }
-    for (const rows of inserted) for (const r of rows) createdSeq.set(r.event_id as string, Number(r.seq));
+    for (const r of await this.insertEvents(tx, publisher, requests, [...firstIndex.values()], checkStored)) createdSeq.set(r.event_id as string, Number(r.seq));
     // The request's own objects become the stored events: copying two dozen fields of 500
     // events cost more than the insert's parameters (3 ms per batch, in the writing transaction).
     for (const e of fresh) {
@@ -253,6 +241,24 @@ export class EventStore {
     }
     await audit(tx, publisher, audits);
     return { results: perRequest, created, facts };
+  }
+
+  /**
+   * Inserts the events at these indexes of the requests' events (the first of each eventID);
+   * returns the `seq` and eventID of each one written.
+   */
+  private async insertEvents(tx: Tx, publisher: Publisher, requests: PendingAppend[], indexes: number[], checkStored: boolean) {
+    const options = { suffix: checkStored ? 'on conflict (event_id) do nothing' : undefined, returning: 'seq, event_id' };
+    // The rows built on arrival serve when every event is written (no eventID twice).
+    const all = indexes.length === requests.reduce((n, r) => n + r.events.length, 0);
+    const built = all && requests.every((r) => r.columns) ? concatPgColumns(requests.map((r) => r.columns!)) : undefined;
+    if (built) return insertPgColumns(tx, built, options);
+    const rows = requests.flatMap((r) => r.events.map((e) => toRow(e, publisher.partyId, r.receivedAt)));
+    const inserted = [];
+    for (const part of chunks(indexes, insertChunkRows(this.dialect))) {
+      inserted.push(...await insertMany(tx, this.dialect, 'events', part.map((i) => rows[i]), options));
+    }
+    return inserted;
   }
 
   /**

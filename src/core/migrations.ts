@@ -15,8 +15,8 @@ function autoId(dialect: Dialect) {
  * as SQLite's do: codes, keys and ISO 8601 times then sort alike on both databases, whatever
  * locale the database was created with, and each index compares with memcmp instead of the
  * locale's rules (a bare insert took 15–40 % longer with C.UTF-8, measured). A column keeps its data;
- * its indexes are rebuilt. Tables made later declare `textType(dialect)` themselves; a storage
- * test checks that no text column is left in the locale's order.
+ * its indexes are rebuilt. A migration that makes a table or text column calls this for it too;
+ * a storage test checks that no text column is left in the locale's order.
  */
 export async function byteOrderText(db: Kysely<any>, dialect: Dialect, tables: string[]): Promise<void> {
   if (dialect !== 'postgres') return;
@@ -27,9 +27,6 @@ export async function byteOrderText(db: Kysely<any>, dialect: Dialect, tables: s
     await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)} type text collate "C"`.execute(db);
   }
 }
-
-/** The type of a text column in a new table: byte-ordered on both databases (see `byteOrderText`). */
-export const textType = (dialect: Dialect) => (dialect === 'postgres' ? sql`text collate "C"` : sql`text`);
 
 export const coreMigrations: MigrationSet = {
   '0001_core': (dialect) => ({

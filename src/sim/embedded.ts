@@ -39,8 +39,9 @@ export async function startEmbeddedServer(options: { nodeArgs?: string[]; compil
   }
   // Run the same code as the caller (the TypeScript sources under tsx, or the compiled CLI), or
   // the compiled CLI when asked, as `npm start` does (the benchmarks).
-  const fromSource = import.meta.url.endsWith('.ts') && !options.compiled;
-  const cli = fileURLToPath(new URL(fromSource ? '../cli.ts' : import.meta.url.endsWith('.ts') ? '../../dist/cli.js' : '../cli.js', import.meta.url));
+  const sourceTree = import.meta.url.endsWith('.ts');
+  const fromSource = sourceTree && !options.compiled;
+  const cli = fileURLToPath(new URL(!sourceTree ? '../cli.js' : fromSource ? '../cli.ts' : '../../dist/cli.js', import.meta.url));
   const child = spawn(process.execPath, [...SERVER_HEAP_FLAGS, ...(options.nodeArgs ?? []), ...(fromSource ? ['--import', 'tsx'] : []), cli, 'serve'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: databaseUrl, JIAOZHOU_DEMO: '0', JIAOZHOU_BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
