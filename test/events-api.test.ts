@@ -110,6 +110,22 @@ describe('POST /v2/events', () => {
     assert.deepEqual(list.json().map((e: { eventID: string }) => e.eventID), [good.eventID]);
   });
 
+
+  it('stores text in any script as it was sent, in a small body and in a large batch', async () => {
+    const box = containerNumber('CSQU', 41);
+    const named = (at: number) => {
+      const e = equipmentEvent({ equipmentReference: box, at: new Date(Date.UTC(2026, 10, 2, 0, at)).toISOString() });
+      return { ...e, eventLocation: { locationName: `青岛港前湾集装箱码头 ${at} — Qīngdǎo`, UNLocationCode: 'CNTAO' } };
+    };
+    const one = named(0);
+    assert.equal((await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: one })).statusCode, 201);
+    const batch = Array.from({ length: 40 }, (_, i) => named(i + 1));
+    const res = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: batch });
+    assert.ok(res.json().every((r: { result: string }) => r.result === 'created'));
+    const list = await t.inject({ method: 'GET', url: `/v2/events?equipmentReference=${box}&limit=100`, headers: carrier.auth });
+    assert.deepEqual(list.json().map((e: { eventLocation: { locationName: string } }) => e.eventLocation.locationName),
+      [one, ...batch].map((e) => e.eventLocation.locationName));
+  });
   it('a batch that repeats stored events writes only its new ones: a stored eventID is a duplicate, or a conflict (409) with other content', async () => {
     const box = containerNumber('CSQU', 5);
     const first = [equipmentEvent({ equipmentReference: box }), equipmentEvent({ equipmentReference: box })];

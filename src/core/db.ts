@@ -86,6 +86,10 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   sqlite.pragma(options.flushedCommits ? 'synchronous = NORMAL' : 'synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A multi-row write inside a transaction copies each page it is about to change into a
+  // statement journal (to undo that statement alone if it fails). Kept in memory, not in a
+  // temporary file: with a batch's random keys that is hundreds of pages per statement.
+  sqlite.pragma('temp_store = MEMORY');
   // Indexes on random keys (eventID) touch pages all over the file: keep them in memory.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_MIB * 1024}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: logQueries });

@@ -101,13 +101,13 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return JSON.parse(event.body);
   });
 
-  // The publish route takes its body as text: parsing, validation and hashing happen together on
-  // a worker thread (validator.ts), not on the main thread.
+  // The publish route takes its body as bytes: decoding, parsing and validation happen together
+  // on a worker thread (validator.ts), not on the main thread.
   const validator = new EventValidator();
   app.addHook('onClose', () => validator.close());
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BATCH_BODY_BYTES }, (_request, text, done) => done(null, text));
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BODY_BYTES }, (_request, bytes, done) => done(null, bytes));
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/v2/events', {
       bodyLimit: MAX_BATCH_BODY_BYTES,
       schema: {
@@ -122,7 +122,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
       validatorCompiler: () => (data: unknown) => ({ value: data }),
     }, async (request, reply) => {
       const publisher = requirePrincipal(request);
-      const checked = await validator.check(request.body as unknown as string, new Date());
+      const checked = await validator.check(request.body as unknown as Buffer, new Date());
       if (!checked.ok) throw invalid(checked.errors[0].pointer, checked.errors[0].rule, checked.errors[0].detail);
       const valid = checked.items.flatMap((c) => (c.ok ? [c.event] : []));
       const stored = await ctx.events.append({ partyId: publisher.partyId, actor: publisher.actor, isCarrier: publisher.roles.includes('carrier') }, valid);

@@ -1,6 +1,8 @@
 // Parsing and validating a batch of 500 events takes about 15 ms of CPU. On the main
 // thread that would stall every other request, and on SQLite the writer, for as long; worker
-// threads do it on the other cores while the main thread commits the previous batch.
+// threads do it on the other cores while the main thread commits the previous batch. They get
+// the body's bytes, not its text: decoding 350 kB of UTF-8 and copying the string to the
+// worker were a tenth of the main thread's time under load.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { unpackRequest, type CheckedRequest, type PackedRequest } from './model.js';
@@ -14,12 +16,16 @@ export class EventValidator {
 
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1))) {}
 
-  check(text: string, now: Date): Promise<CheckedRequest> {
+  /** Checks a publish request's body (UTF-8 JSON). The bytes are handed over: do not reuse them. */
+  check(body: Uint8Array, now: Date): Promise<CheckedRequest> {
     const id = this.nextId++;
     const worker = this.worker(id % this.size);
+    // Only a view of a whole buffer can move to the worker without copying; a view of part of
+    // a larger (shared) one is copied first, or the rest would be cloned or detached with it.
+    const bytes = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : body.slice();
     return new Promise((resolve, reject) => {
       this.jobs.set(id, { worker, resolve, reject });
-      worker.postMessage({ id, text, now: now.getTime() });
+      worker.postMessage({ id, bytes, now: now.getTime() }, [bytes.buffer as ArrayBuffer]);
     });
   }
 
