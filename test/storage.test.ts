@@ -39,6 +39,18 @@ describe('insertMany', () => {
     assert.deepEqual(await read(), [{ n: 1, a: '', b: null }, { n: 2, a: 'x', b: null }, { n: 3, a: 'y', b: null }]);
   });
 
+  it('a failed insert fails its whole transaction, which leaves nothing behind, and the database takes the next one', async () => {
+    await clear();
+    const db = t.platform.handle.db;
+    await assert.rejects(db.transaction().execute(async (tx) => {
+      await insertMany(tx, t.dialect, 'insert_probe', [{ n: 1, a: 'kept?', b: null }]);
+      await insertMany(tx, t.dialect, 'insert_probe', [{ n: 2, a: 'fine', b: null }, { n: null, a: 'breaks a rule', b: null }]);
+    }), /null|NOT NULL/i);
+    assert.deepEqual(await read(), []);
+    await db.transaction().execute((tx) => insertMany(tx, t.dialect, 'insert_probe', [{ n: 3, a: 'next', b: null }]));
+    assert.deepEqual(await read(), [{ n: 3, a: 'next', b: null }]);
+  });
+
   it('on PostgreSQL, joins the columns of row sets built apart into one insert of all their rows, in order', { skip: !process.env.DATABASE_URL && 'PostgreSQL only (DATABASE_URL unset)' }, async () => {
     await clear();
     const first = [{ n: 1, a: 'one', b: null }, { n: 2, a: '', b: null }];

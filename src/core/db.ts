@@ -86,9 +86,9 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   sqlite.pragma(options.flushedCommits ? 'synchronous = NORMAL' : 'synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // A multi-row write inside a transaction copies each page it is about to change into a
-  // statement journal (to undo that statement alone if it fails). Kept in memory, not in a
-  // temporary file: with a batch's random keys that is hundreds of pages per statement.
+  // A multi-row write that may fail alone copies each page it is about to change into a
+  // statement journal, to undo just that statement. The event store's writes need none (see
+  // insertMany); for the others it is kept in memory rather than in a temporary file.
   sqlite.pragma('temp_store = MEMORY');
   // Indexes on random keys (eventID) touch pages all over the file: keep them in memory.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_MIB * 1024}`);
@@ -193,11 +193,15 @@ const STATEMENT_CACHE_SIZE = 200;
  * embedded database keeps the most recent prepared statements by their text (SQLite statements
  * run one at a time on this connection, so reuse is safe).
  */
+const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as SQLite.Statement;
+
 function withStatementCache(sqlite: SQLite.Database) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
+      // An `insert or rollback` that failed has ended the transaction itself (see insertMany).
+      if (text === 'rollback' && !sqlite.inTransaction) return ALREADY_ROLLED_BACK;
       let stmt = cache.get(text);
       if (stmt) cache.delete(text);
       else stmt = sqlite.prepare(text);
@@ -322,6 +326,12 @@ const insertTexts = new Map<string, string>();
  * Inserts rows in one statement. SQLite takes a multi-row VALUES list. PostgreSQL gets one
  * parameter per column, unnested (`insert … select unnest(…), …`): a short text that
  * PostgreSQL parses and plans in a fraction of the time of 500 VALUES rows.
+ *
+ * A failed insert fails its whole transaction: on SQLite it is `insert or rollback`, which ends
+ * the transaction at once. A statement that could fail alone would make SQLite copy every page
+ * it changes into a statement journal first, to undo just that statement — with a batch's
+ * random keys, hundreds of pages per statement that no caller needs, since none goes on with a
+ * transaction after a failed write.
  */
 export async function insertMany<T extends Record<string, unknown>>(
   db: Executor,
@@ -337,7 +347,7 @@ export async function insertMany<T extends Record<string, unknown>>(
   let text = insertTexts.get(shape);
   if (!text) {
     const tuple = `(${columns.map(() => '?').join(',')})`;
-    text = `insert into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}${tail(options)}`;
+    text = `insert or rollback into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}${tail(options)}`;
     remember(shape, text);
   }
   const parameters = new Array(rows.length * columns.length);
