@@ -263,6 +263,12 @@ describe('port calls (/v1/port-calls)', () => {
     assert.deepEqual(errorsOf(await patch(p.terminal, { cranesUsed: 0 })), ['/body/cranesUsed minimum']);
     assert.deepEqual(errorsOf(await patch(p.terminal, {})), ['/body minProperties']);
     assert.deepEqual(errorsOf(await patch(p.terminal, { berthId: 'B2' })), ['/body/berthId portcall.berthMaxLoa']);
+    // Deeper than the ship's draught, but without the metre of water the berth planner keeps under the keel.
+    const shallow = await p.t.inject({ method: 'PUT', url: '/v1/terminals/QQCT/berths/B4', headers: admin, payload: berth({ name: 'Qianwan 4', depthM: 16 }) });
+    assert.ok(shallow.statusCode < 300, shallow.body);
+    const tooDeep = await patch(p.terminal, { berthId: 'B4' });
+    assert.deepEqual(errorsOf(tooDeep), ['/body/berthId portcall.berthDepth']);
+    assert.deepEqual(tooDeep.json().errors[0].params, { vessel: 'COSCO Qingdao', berth: 'B4', draughtM: 15.5, depthM: 16, underKeelM: 1 });
     const wrongSide = await patch(p.carrier, { berthId: 'B1', exportVoyageNumber: '2612E' });
     assert.deepEqual([wrongSide.statusCode, errorsOf(wrongSide)], [403, ['/body/berthId portcall.fieldOwner']]);
     assert.equal((await patch(p.authority, { cranesUsed: 3 })).statusCode, 403);

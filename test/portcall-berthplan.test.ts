@@ -273,6 +273,30 @@ describe('berth planning', () => {
     assert.notEqual((await get('/v1/terminals/QQCT/berth-plans/current')).json().id, plan.id);
   });
 
+  it('an accept re-checks each berth by the planner\'s own rule: a ship now too deep for the under-keel clearance is refused', async () => {
+    const plan = (await propose(terminal, window)).json();
+    const i = plan.calls.findIndex((c: { vesselName: string }) => c.vesselName === 'BIG ONE');
+    assert.equal(plan.calls[i].berthId, 'QW01');
+    const draught = async (maxDraughtM: number) => {
+      const res = await t.inject({ method: 'PUT', url: `/v1/vessels/${imo('930001')}`, headers: admin,
+        payload: { name: 'BIG ONE', lengthOverallM: 399, beamM: 40, maxDraughtM, teuCapacity: 20000 } });
+      assert.ok(res.statusCode < 300, res.body);
+    };
+    // Still less than QW01's 17.5 m, but with less than a metre of water under the keel.
+    await draught(16.8);
+    try {
+      const res = await accept(plan.id);
+      assert.equal(res.statusCode, 409, res.body);
+      const [error, ...others] = res.json().errors;
+      assert.deepEqual(others, []);
+      assert.deepEqual([error.pointer, error.rule], [`/calls/${i}/berthId`, 'portcall.berthDepth']);
+      assert.deepEqual(error.params, { vessel: 'BIG ONE', berth: 'QW01', draughtM: 16.8, depthM: 17.5, underKeelM: 1 });
+      assert.equal((await get(`/v1/terminals/QQCT/berth-plans/${plan.id}`)).json().status, 'PROPOSED');
+    } finally {
+      await draught(16);
+    }
+  });
+
   it('an ETA at the pilot boarding place beyond the tolerance, or an omitted call, makes the accepted plan stale; back within it, it holds again', async () => {
     const send = async (callId: string, service: 'BERTH' | 'PILOT_BOARDING_PLACE', at: number, terminalCall: object = {}) => {
       const res = await t.inject({ method: 'POST', url: '/port-call/v2/events', headers: carrier.auth, payload: { events: [{

@@ -1,6 +1,9 @@
 // The platform's HTTP API as the web app uses it. Same origin: the HttpOnly session cookie set by
 // `POST /v1/session` authenticates every call (and the live stream). Errors are RFC 7807 problems.
 
+/** A message as a code (`problems.<code>` in the locales) with its parameters; `text` is the server's English. */
+export interface ProblemItem { code: string; text?: string; [param: string]: unknown }
+
 export interface FieldError {
   pointer: string;
   rule: string;
@@ -325,6 +328,8 @@ export interface BerthPlan {
   firstComeFirstServedMinutes: number | null;
   feasible: boolean;
   violations: string[];
+  /** The same violations with a code and parameters, for the reader's language (absent on plans stored before them). */
+  violationItems?: ProblemItem[];
   unplaceable: { portCallID: string; vesselName: string; reason: string; why: Explanation }[];
   calls: PlannedCall[];
   acceptedAt: string | null;

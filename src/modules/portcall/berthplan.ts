@@ -12,6 +12,7 @@
 // re-optimised around it; the checker judges the plan against the ship's real ETA.
 import type { BerthRow } from './schema.js';
 import type { PlanningCall } from './store.js';
+import { berthLengthM, berthMisfit, UNDER_KEEL_M } from './berthFit.js';
 import { invalidCoded, type ProblemItem } from './problems.js';
 import { explanation, type Explanation } from './explanations.js';
 import { check, solve, FORBIDDEN, type BerthInstance } from './optimizer/index.js';
@@ -22,8 +23,6 @@ const BERTH_OVERHEAD_MINUTES = 120;
 /** Moves assumed when a call has no moves forecast: a mid-sized exchange. */
 const DEFAULT_MOVES = 1200;
 const MINUTE_MS = 60_000;
-/** Under-keel clearance the berth's depth must leave below the vessel's maximum draught. */
-const UNDER_KEEL_M = 1;
 
 export interface BerthPlanOptions {
   /** Plan origin (UTC ms): arrival times are counted in minutes from here. */
@@ -80,9 +79,7 @@ function handlingMinutes(call: PlanningCall, berth: BerthRow, movesPerCraneHour:
   return Math.ceil((moves / (cranes * movesPerCraneHour)) * 60) + BERTH_OVERHEAD_MINUTES;
 }
 
-function fits(call: PlanningCall, berth: BerthRow): boolean {
-  return berth.max_loa_m >= call.lengthOverallM && berth.length_m >= call.lengthOverallM && berth.depth_m >= call.maxDraughtM + UNDER_KEEL_M;
-}
+const fits = (call: PlanningCall, berth: BerthRow) => berthMisfit(call, berth) === undefined;
 
 /**
  * The arrival a plan assumes for a ship: its latest ETA-Berth. The PTA is the terminal's own
@@ -109,8 +106,8 @@ function checkPins(pins: BerthPin[], calls: PlanningCall[], berths: BerthRow[], 
     if (!fits(call, berth)) {
       throw invalidCoded(`${at}/berthId`, 'berthPlan.berthFit', {
         vessel: call.vesselName, loaM: call.lengthOverallM, draughtM: call.maxDraughtM, berth: berth.berth_id,
-        lengthM: Math.min(berth.length_m, berth.max_loa_m), depthM: berth.depth_m, underKeelM: UNDER_KEEL_M,
-      }, `${call.vesselName} (${call.lengthOverallM} m LOA, ${call.maxDraughtM} m draught) does not fit berth ${berth.berth_id} (${Math.min(berth.length_m, berth.max_loa_m)} m, ${berth.depth_m} m deep, ${UNDER_KEEL_M} m under-keel clearance)`);
+        lengthM: berthLengthM(berth), depthM: berth.depth_m, underKeelM: UNDER_KEEL_M,
+      }, `${call.vesselName} (${call.lengthOverallM} m LOA, ${call.maxDraughtM} m draught) does not fit berth ${berth.berth_id} (${berthLengthM(berth)} m, ${berth.depth_m} m deep, ${UNDER_KEEL_M} m under-keel clearance)`);
     }
     if (call.status === 'ALONGSIDE' && (call.berthId !== pin.berthId)) {
       throw invalidCoded(`${at}/berthId`, 'berthPlan.alongside', { vessel: call.vesselName, berth: call.berthId ?? '' }, `${call.vesselName} is alongside berth ${call.berthId} and cannot be moved`);

@@ -6,6 +6,7 @@ import type { Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import { forbidden, invalid, notFound, ProblemError, type FieldError } from '../../core/errors.js';
 import { coded, invalidCoded } from './problems.js';
+import { berthLengthM, berthMisfit, UNDER_KEEL_M } from './berthFit.js';
 import { getParty } from '../../core/identity.js';
 import { seesAllCalls, sidesOf } from './access.js';
 import { core, type BerthRow, type PcDb, type PortCallRow, type PortLocationRow, type TerminalRow, type VesselRow } from './schema.js';
@@ -71,13 +72,20 @@ export interface NewPortCall {
   isMainlineService?: boolean;
 }
 
-/** A berth takes the vessel only when it is long and deep enough. */
+/** A berth takes the vessel only when it is long and deep enough: the berth planner's rule (berthFit.ts). */
 export async function checkBerth(tx: PcDb, terminalCode: string, berthId: string, imo: string, pointer: string): Promise<BerthRow> {
   const berth = await getBerth(tx, terminalCode, berthId);
   if (!berth) throw invalidCoded(pointer, 'portcall.unknownBerth', { terminal: terminalCode, berth: berthId }, `terminal ${terminalCode} has no berth ${berthId}`);
   const vessel = (await getVessel(tx, imo))!;
-  if (vessel.length_overall_m > berth.max_loa_m) throw invalidCoded(pointer, 'portcall.berthMaxLoa', { vessel: vessel.name, berth: berthId, loaM: vessel.length_overall_m, maxLoaM: berth.max_loa_m }, `the vessel (${vessel.length_overall_m} m LOA) is longer than berth ${berthId} takes (${berth.max_loa_m} m)`);
-  if (vessel.max_draught_m > berth.depth_m) throw invalidCoded(pointer, 'portcall.berthDepth', { vessel: vessel.name, berth: berthId, draughtM: vessel.max_draught_m, depthM: berth.depth_m }, `the vessel's draught (${vessel.max_draught_m} m) exceeds the depth at berth ${berthId} (${berth.depth_m} m)`);
+  const misfit = berthMisfit({ lengthOverallM: vessel.length_overall_m, maxDraughtM: vessel.max_draught_m }, berth);
+  if (misfit === 'length') {
+    const maxLoaM = berthLengthM(berth);
+    throw invalidCoded(pointer, 'portcall.berthMaxLoa', { vessel: vessel.name, berth: berthId, loaM: vessel.length_overall_m, maxLoaM }, `the vessel (${vessel.length_overall_m} m LOA) is longer than berth ${berthId} takes (${maxLoaM} m)`);
+  }
+  if (misfit === 'depth') {
+    throw invalidCoded(pointer, 'portcall.berthDepth', { vessel: vessel.name, berth: berthId, draughtM: vessel.max_draught_m, depthM: berth.depth_m, underKeelM: UNDER_KEEL_M },
+      `the vessel's draught (${vessel.max_draught_m} m) and ${UNDER_KEEL_M} m under-keel clearance exceed the depth at berth ${berthId} (${berth.depth_m} m)`);
+  }
   return berth;
 }
 

@@ -57,7 +57,7 @@ export const PROBLEMS = {
   'portcall.cranes': ['berth', 'cranes'],
   'portcall.unknownBerth': ['terminal', 'berth'],
   'portcall.berthMaxLoa': ['vessel', 'berth', 'loaM', 'maxLoaM'],
-  'portcall.berthDepth': ['vessel', 'berth', 'draughtM', 'depthM'],
+  'portcall.berthDepth': ['vessel', 'berth', 'draughtM', 'depthM', 'underKeelM'],
   'portcall.berthLength': [],
   // Berth plans: pins (400 on a proposal)
   'berthPlan.pinUnknownCall': ['portCallID'],

@@ -5,7 +5,7 @@
 // `params.context` picks a variant of the message (i18next context). A rule this build does not
 // know falls back to the server's English detail.
 import type { TFunction } from 'i18next';
-import type { FieldError, Problem } from '../api';
+import type { FieldError, Problem, ProblemItem } from '../api';
 import { localIfTime as value } from '../pages/portcalls/model';
 
 /** Parameters that name sides of a call (carrier, terminal): said as the roles. */
@@ -16,8 +16,7 @@ export function problemText(t: TFunction, e: FieldError): string {
   const options: Record<string, unknown> = { field: e.pointer.split('/').filter(Boolean).at(-1) ?? e.pointer };
   for (const [k, v] of Object.entries(e.params ?? {})) {
     options[k] = Array.isArray(v)
-      ? v.map((item) => t(`problems.${String(item.code)}`, { ...Object.fromEntries(Object.entries(item).map(([ik, iv]) => [ik, value(iv)])), defaultValue: String(item.text ?? item.code) }))
-        .join(t('problems.berthPlan.violation.listSeparator'))
+      ? v.map((item) => problemItemText(t, item as ProblemItem)).join(t('problems.berthPlan.violation.listSeparator'))
       : SIDES.has(k) ? String(v).split(', ').map((side) => t(`roles.${side}`, { defaultValue: side })).join(t('problems.sidesSeparator'))
         : value(v);
   }
@@ -29,4 +28,10 @@ export function problemTexts(t: TFunction, p: Problem | null | undefined): strin
   if (!p) return [];
   if (p.errors?.length) return p.errors.map((e) => problemText(t, e));
   return p.detail ? [p.detail] : [];
+}
+
+/** A message given as a code and its parameters (a berth plan's violations) in the reader's language. */
+export function problemItemText(t: TFunction, item: ProblemItem): string {
+  const options = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, value(v)]));
+  return t(`problems.${item.code}`, { ...options, defaultValue: String(item.text ?? item.code) });
 }

@@ -15,7 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Berth, type BerthPlan, type PlannedCall, type PortCall, type Terminal } from '../../api';
 import { EChart, type echarts } from '../../components/charts/EChart';
 import { errorMessage } from '../../components/errors';
-import { problemText } from '../../components/problems';
+import { problemItemText, problemText } from '../../components/problems';
 import { localTime } from '../portcalls/model';
 import { useGanttDrag, type DropPlace } from './drag';
 import { explain } from './explain';
@@ -287,6 +287,11 @@ function ProposalCard({ plan, busy, onAccept, onDiscard }: { plan: BerthPlan; bu
         {plan.firstComeFirstServedMinutes !== null && ` · ${t('berthPlan.fcfs', { hours: hours(plan.firstComeFirstServedMinutes) })}`}
         {pinned.length > 0 && ` · ${t('berthPlan.pinned', { ships: pinned.join(', ') })}`}
       </Typography.Paragraph>
+      {!plan.feasible && (
+        // Why Accept is disabled: what the independent checker found wrong with the plan.
+        <Alert type="error" showIcon data-testid="berth-plan-infeasible" title={t('berthPlan.infeasible')} style={{ marginBottom: 12 }}
+          description={<Flex vertical>{(plan.violationItems?.map((v) => problemItemText(t, v)) ?? plan.violations).map((text, i) => <span key={i}>{text}</span>)}</Flex>} />
+      )}
       {plan.unplaceable.length > 0 && (
         <Alert type="warning" showIcon title={t('berthPlan.unplaceable', { ships: plan.unplaceable.map((u) => u.vesselName).join(', ') })} style={{ marginBottom: 12 }}
           description={<Flex vertical>{plan.unplaceable.map((u) => <span key={u.portCallID}>{`${u.vesselName}: ${explain(t, u.why)}`}</span>)}</Flex>} />
