@@ -9,6 +9,8 @@ export interface FieldError {
   /** Stable machine code of the broken rule: `iso6346.checkDigit`, `required`, `enum`. */
   rule: string;
   detail: string;
+  /** Values the rule's message needs (the web app says `problems.<rule>` with them). */
+  params?: Record<string, unknown>;
 }
 
 export type ProblemKind =

@@ -94,7 +94,7 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
           { status: call.status, etaBerth: call.eta_berth, etaPbp: pbp.get(c.portCallID) ?? null }, tolerance)
         : [];
       // The stale reason's explanation has the parameters of the rule's message (both name the vessel and the ETAs).
-      for (const reason of reasons) errors.push({ pointer: at, rule: reason.rule, detail: `${reason.detail}; propose the plan again`, params: reason.message.params } as FieldError);
+      for (const reason of reasons) errors.push({ pointer: at, rule: reason.rule, detail: `${reason.detail}; propose the plan again`, params: reason.message.params });
     }
     if (errors.length) throw new ProblemError('conflict', `${errors[0].pointer}: ${errors[0].detail}`, errors);
 

@@ -16,7 +16,7 @@ export class Checker {
 
   /** `params` fill in the rule's message in the reader's language (problems.ts). */
   fail(path: string, rule: string, detail: string, params?: Record<string, ProblemParam>): undefined {
-    this.errors.push(params ? { pointer: `${this.at}${path}`, rule, detail, params } as FieldError : { pointer: `${this.at}${path}`, rule, detail });
+    this.errors.push(params ? { pointer: `${this.at}${path}`, rule, detail, params } : { pointer: `${this.at}${path}`, rule, detail });
     return undefined;
   }
 
