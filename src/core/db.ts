@@ -187,14 +187,14 @@ function walFlusher(walFile: string) {
 }
 
 const STATEMENT_CACHE_SIZE = 200;
+/** What the driver's `rollback` runs when the transaction has already ended (see insertMany). */
+const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as SQLite.Statement;
 
 /**
  * Kysely prepares every query anew; parsing a 500-row insert costs more than running it. The
  * embedded database keeps the most recent prepared statements by their text (SQLite statements
  * run one at a time on this connection, so reuse is safe).
  */
-const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as SQLite.Statement;
-
 function withStatementCache(sqlite: SQLite.Database) {
   const cache = new Map<string, SQLite.Statement>();
   return {
