@@ -15,6 +15,7 @@ import { containerTimeline } from '../src/core/events.js';
 import { createApiKey, createParty } from '../src/core/identity.js';
 import { createGrant } from '../src/core/grants.js';
 import { validateEvent } from '../src/modules/tracking/model.js';
+import { SERVER_HEAP_FLAGS } from '../src/sim/embedded.js';
 import { benchEvent, benchPlatform, container, percentile, round, saveResult } from './common.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, boxes: { type: 'string' }, queries: { type: 'string', default: '2000' } } });
@@ -135,6 +136,6 @@ async function timedGets(base: string, apiKey: string, paths: string[]): Promise
       ms.push(performance.now() - t0);
     }
     console.log(JSON.stringify(ms));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--input-type=module', '-e', client, base, apiKey, ...paths], { maxBuffer: 16 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...SERVER_HEAP_FLAGS, '--input-type=module', '-e', client, base, apiKey, ...paths], { maxBuffer: 16 << 20 });
   return (JSON.parse(stdout) as number[]).sort((x, y) => x - y);
 }

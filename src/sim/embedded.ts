@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The heap settings `jiaozhou serve` runs with (bin/jiaozhou.js, docs/ARCHITECTURE.md, Runtime). */
-const SERVER_HEAP_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
+export const SERVER_HEAP_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
 
 export async function startEmbeddedServer(options: { nodeArgs?: string[]; compiled?: boolean } = {}): Promise<EmbeddedServer> {
   const port = await freePort();
