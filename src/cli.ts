@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './core/config.js';
 import { openDb } from './core/db.js';
-import { createApiKey, createParty, createUser, ROLES, type Role } from './core/identity.js';
+import { createApiKey, createParty, createUser, requireParty, ROLES, type Role } from './core/identity.js';
+import { partyCodes, setPartyCodes } from './core/ownership.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
 import { MODULES, startPlatform } from './platform.js';
@@ -18,6 +19,8 @@ const USAGE = `Usage: jiaozhou <command>
   admin create-party --name N --role R [--role R2 ...]
   admin create-user --party ID --username U [--password P]
   admin create-api-key --party ID [--label L]   (prints the key once)
+  admin set-codes --party ID [--reference-prefix P ...] [--equipment-code XXXU ...]
+                                          a carrier's booking/B/L prefixes and container owner codes
 ${SIMULATE_USAGE}
 ${BERTH_USAGE}
 
@@ -64,6 +67,7 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
     options: {
       name: { type: 'string' }, role: { type: 'string', multiple: true }, party: { type: 'string' },
       username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' },
+      'reference-prefix': { type: 'string', multiple: true }, 'equipment-code': { type: 'string', multiple: true },
     },
   });
   const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -90,6 +94,13 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
         const key = await createApiKey(db, { partyId: need(values.party, 'party'), label: values.label });
         console.log(JSON.stringify(key, null, 2));
         console.error('Store this key now: it is not shown again.');
+        return;
+      }
+      case 'set-codes': {
+        const party = await requireParty(db, need(values.party, 'party'));
+        const codes = { referencePrefixes: values['reference-prefix'] ?? [], equipmentOwnerCodes: values['equipment-code'] ?? [] };
+        await db.transaction().execute((tx) => setPartyCodes(tx, party, codes));
+        console.log(JSON.stringify(await partyCodes(db, party.id), null, 2));
         return;
       }
       default:

@@ -8,6 +8,7 @@ import { DeliveryWorker, DEFAULT_DELIVERY, type DeliveryOptions } from './core/d
 import { EventStore } from './core/events.js';
 import { createApiKey, createParty, hasAdminParty, sha256 } from './core/identity.js';
 import { coreMigrations, migrate } from './core/migrations.js';
+import { OwnershipDirectory } from './core/ownership.js';
 import { LiveStream } from './core/stream.js';
 import { portcallModule } from './modules/portcall/index.js';
 import { trackingModule } from './modules/tracking/index.js';
@@ -39,11 +40,12 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     throw e;
   }
 
-  const events = new EventStore(handle.db, handle.dialect);
+  const ownership = new OwnershipDirectory(handle.db);
+  const events = new EventStore(handle.db, handle.dialect, ownership);
   const stream = new LiveStream(handle.db, handle.flush);
   const deliveryOn = options.delivery !== false;
   const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, allowLocalCallbacks: config.webhooksAllowLocal, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
-  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, stream, delivery };
+  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, ownership, stream, delivery };
   events.onCommit(() => { stream.poke(); delivery?.wake(); });
 
   const app = await buildApp(ctx, MODULES, migrationSets, { logger: options.logger });

@@ -26,9 +26,12 @@ describe('access policy', () => {
 
   before(async () => {
     t = await testPlatform();
-    carrierA = await t.party('Carrier A', ['carrier']);
-    carrierB = await t.party('Carrier B', ['carrier']);
+    carrierA = await t.party('Carrier A', ['carrier'], { referencePrefixes: ['BKG-A', 'TRD-A', 'BKG-L', 'TRD-L'] });
+    carrierB = await t.party('Carrier B', ['carrier'], { referencePrefixes: ['BKG-B'] });
     terminal = await t.party('Qianwan Terminal', ['terminal']);
+    // Both carriers call at the terminal: its gate moves of their boxes belong to their shipments.
+    await t.nameAgent(carrierA, terminal);
+    await t.nameAgent(carrierB, terminal);
     forwarder = await t.party('Forwarder F', ['forwarder']);
     customs = await t.party('Qingdao Customs', ['customs']);
     haulier = await t.party('Haulier H', ['haulier']);

@@ -18,7 +18,10 @@ export interface TestPlatform {
   /** Calls the API in process. */
   inject: Platform['app']['inject'];
   dialect: 'sqlite' | 'postgres';
-  party(name: string, roles: Role[]): Promise<TestParty>;
+  /** A party with an API key; a carrier's `codes` are registered (its booking/B/L prefixes, its box owner codes). */
+  party(name: string, roles: Role[], codes?: { referencePrefixes?: string[]; equipmentOwnerCodes?: string[] }): Promise<TestParty>;
+  /** `principal` names `agent` to act for it on all its shipments. */
+  nameAgent(principal: TestParty, agent: TestParty): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,14 +46,22 @@ export async function testPlatform(options: { delivery?: boolean | Partial<Deliv
   const inject = platform.app.inject.bind(platform.app) as Platform['app']['inject'];
   return {
     platform, inject, dialect: platform.ctx.dialect, url: listenUrl,
-    async party(name, roles) {
+    async party(name, roles, codes) {
       const admin = { authorization: `Bearer ${ADMIN_KEY}` };
       const p = await inject({ method: 'POST', url: '/admin/parties', headers: admin, payload: { name, roles } });
       if (p.statusCode !== 201) throw new Error(`create party: ${p.body}`);
       const id = p.json().id as string;
+      if (codes) {
+        const c = await inject({ method: 'PUT', url: `/admin/parties/${id}/codes`, headers: admin, payload: { referencePrefixes: [], equipmentOwnerCodes: [], ...codes } });
+        if (c.statusCode !== 200) throw new Error(`register codes: ${c.body}`);
+      }
       const k = await inject({ method: 'POST', url: `/admin/parties/${id}/api-keys`, headers: admin, payload: {} });
       const key = k.json().key as string;
       return { id, key, auth: { authorization: `Bearer ${key}` } };
+    },
+    async nameAgent(principal, agent) {
+      const res = await inject({ method: 'POST', url: '/v1/agents', headers: principal.auth, payload: { agentPartyId: agent.id } });
+      if (res.statusCode !== 201) throw new Error(`name agent: ${res.body}`);
     },
     async close() {
       await platform.close();

@@ -4,8 +4,9 @@
 // An event is visible to a party when
 //   1. the party published it;
 //   2. the party owns a booking (BKG) or transport document (TRD) the event carries — the carrier
-//      that issued it — or the event is an equipment event of a box during its journey on a
-//      document the party owns (see `journeyCovers`);
+//      that issued it (ownership.ts: only it and those acting for it may publish such events) —
+//      or the event is an equipment event of a box during its journey on a document the party
+//      owns (see `journeyCovers`) whose publisher speaks for the document's owner (`speaksFor`);
 //   3. the party holds an active grant (not revoked, not expired) of such a reference, and the
 //      granter could pass it on: the granter owns the reference, or published the event itself;
 //      an EQ grant passes on the granter's own events of that container;
@@ -32,6 +33,20 @@ export const journeyCovers = sql`a.equipment_reference = events.equipment_refere
   and a.first_at <= events.event_date_time
   and (a.end_at is null or events.event_date_time < a.end_at)`;
 
+/**
+ * The event's publisher speaks for the owner of the journey's document (`o`, the owner row of `a`):
+ * it is the owner, a party the owner named to act for it at the time the event was received, the
+ * holder of a publish-scoped grant of that document from the owner at that time, or an authority.
+ * A box-only event of anyone else (a rival, an unrelated shipper) never becomes shipment data.
+ */
+const speaksFor = sql`(events.publisher_party_id = o.owner_party_id
+  or exists (select 1 from agents ag where ag.principal_party_id = o.owner_party_id and ag.agent_party_id = events.publisher_party_id
+    and ag.created_at <= events.received_at and (ag.revoked_at is null or events.received_at < ag.revoked_at))
+  or exists (select 1 from parties pp where pp.id = events.publisher_party_id and pp.authority = 1)
+  or exists (select 1 from grants pg where pg.ref_type = a.ref_type and pg.ref_value = a.ref_value and pg.grantee_party_id = events.publisher_party_id
+    and pg.granter_party_id = o.owner_party_id and pg.scope = 'publish' and pg.created_at <= events.received_at
+    and (pg.revoked_at is null or events.received_at < pg.revoked_at) and (pg.expires_at is null or events.received_at < pg.expires_at)))`;
+
 function activeGrant(partyId: string, now: string) {
   return sql`g.grantee_party_id = ${partyId} and g.revoked_at is null and (g.expires_at is null or g.expires_at > ${now})`;
 }
@@ -49,18 +64,25 @@ const granterCovers = sql`(events.publisher_party_id = g.granter_party_id or exi
 export function eventVisibleTo(principal: Pick<Principal, 'partyId' | 'authority'>, now = new Date().toISOString()): RawBuilder<SqlBool> {
   if (principal.authority) return sql<SqlBool>`1 = 1`;
   const party = principal.partyId;
-  const ownedBy = (alias: string) => sql`exists (select 1 from document_owners o
-    where o.ref_type = ${sql.raw(alias)}.ref_type and o.ref_value = ${sql.raw(alias)}.ref_value and o.owner_party_id = ${party})`;
-  const grantedOn = (alias: string) => sql`exists (select 1 from grants g
-    where g.ref_type = ${sql.raw(alias)}.ref_type and g.ref_value = ${sql.raw(alias)}.ref_value and ${activeGrant(party, now)} and ${granterCovers})`;
+  const grantedOn = (alias: 'r' | 'a') => sql`exists (select 1 from grants g
+    where g.ref_type = ${sql.ref(`${alias}.ref_type`)} and g.ref_value = ${sql.ref(`${alias}.ref_value`)} and ${activeGrant(party, now)} and ${granterCovers})`;
   return sql<SqlBool>`(
     events.publisher_party_id = ${party}
-    or exists (select 1 from event_refs r where r.seq = events.seq and (${ownedBy('r')} or ${grantedOn('r')}))
+    or exists (select 1 from event_refs r where r.seq = events.seq and (exists (select 1 from document_owners o
+      where o.ref_type = r.ref_type and o.ref_value = r.ref_value and o.owner_party_id = ${party}) or ${grantedOn('r')}))
     or (events.equipment_reference is not null and (
-      exists (select 1 from shipment_equipment a where ${journeyCovers} and (${ownedBy('a')} or ${grantedOn('a')}))
+      exists (select 1 from shipment_equipment a join document_owners o on o.ref_type = a.ref_type and o.ref_value = a.ref_value
+        where ${journeyCovers} and (o.owner_party_id = ${party} or ${grantedOn('a')}) and ${speaksFor})
       or exists (select 1 from grants g where g.ref_type = 'EQ' and g.ref_value = events.equipment_reference
         and ${activeGrant(party, now)} and events.publisher_party_id = g.granter_party_id)))
   )`;
+}
+
+/** SQL condition: the viewer owns this document or holds an active grant of it (authorities hold every one). */
+export function holdsDocument(viewer: Pick<Principal, 'partyId' | 'authority'>, type: string, value: string, now = new Date().toISOString()): RawBuilder<SqlBool> {
+  if (viewer.authority) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`(exists (select 1 from document_owners o where o.ref_type = ${type} and o.ref_value = ${value} and o.owner_party_id = ${viewer.partyId})
+    or exists (select 1 from grants g where g.ref_type = ${type} and g.ref_value = ${value} and ${activeGrant(viewer.partyId, now)}))`;
 }
 
 /**

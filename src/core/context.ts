@@ -3,6 +3,7 @@ import type { Db, Dialect } from './db.js';
 import type { DeliveryWorker } from './delivery.js';
 import type { EventStore } from './events.js';
 import type { MigrationSet } from './migrations.js';
+import type { OwnershipDirectory } from './ownership.js';
 import type { LiveStream } from './stream.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -14,6 +15,8 @@ export interface AppContext {
   /** Resolves once every commit so far is on disk (see DbHandle.flush). */
   flush(): Promise<void>;
   events: EventStore;
+  /** Carriers' registered codes and the parties acting for them (ownership.ts). */
+  ownership: OwnershipDirectory;
   stream: LiveStream;
   delivery?: DeliveryWorker;
 }

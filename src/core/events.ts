@@ -3,11 +3,13 @@
 // rows in one transaction, and the caller answers only after that commit.
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Principal } from './auth.js';
-import { eventVisibleTo, journeyCovers } from './access.js';
+import { eventVisibleTo, holdsDocument, journeyCovers } from './access.js';
 import { audit } from './audit.js';
 import { canonicalJson } from './canonical.js';
 import { concatPgColumns, insertChunkRows, insertMany, insertPgColumns, pgColumns, prepared, type Dialect, type Executor, type PgColumns, type Tx } from './db.js';
 import { isAuthority } from './identity.js';
+import type { OwnershipDirectory } from './ownership.js';
+import { publisherSuffix, withPublisher, type PublisherIdentity } from './publisher.js';
 import type { EventRow } from './tables.js';
 import { nowIso } from './time.js';
 
@@ -47,12 +49,13 @@ export type AppendResult =
   | { eventId: string; result: 'duplicate'; seq: number }
   | { eventId: string; result: 'conflict' };
 
-export interface Publisher {
-  partyId: string;
+/** Who sends events: the party (named in every stored event) and, for the audit log, the actor. */
+export interface Publisher extends PublisherIdentity {
   actor: string;
-  /** Carriers become owners of the bookings and transport documents they are first to publish. */
-  isCarrier: boolean;
 }
+
+export const publisherOf = (p: Pick<Principal, 'partyId' | 'partyName' | 'roles' | 'actor'>): Publisher =>
+  ({ partyId: p.partyId, partyName: p.partyName, roles: p.roles, actor: p.actor });
 
 /** A projection updates its tables from the events just inserted, inside the same transaction. */
 export type Projection = (tx: Tx, created: StoredEvent[], dialect: Dialect) => Promise<void>;
@@ -93,7 +96,8 @@ export class EventStore {
   /** What the access tables already hold, so that most batches need not write them again. */
   private readonly known = new KnownFacts();
 
-  constructor(private readonly db: Executor, private readonly dialect: Dialect) {}
+  /** `directory` names each document's issuer, its owner (ownership.ts). */
+  constructor(private readonly db: Executor, private readonly dialect: Dialect, private readonly directory: OwnershipDirectory) {}
 
   addProjection(p: Projection): void {
     this.projections.push(p);
@@ -108,6 +112,9 @@ export class EventStore {
   append(publisher: Publisher, events: NewEvent[]): Promise<AppendResult[]> {
     if (events.length === 0) return Promise.resolve([]);
     const receivedAt = nowIso();
+    // Every stored event names its publisher, as the credentials tell it.
+    const suffix = publisherSuffix(publisher);
+    for (const e of events) e.body = withPublisher(e.body, suffix);
     // The rows' parameters are built now, while the previous transaction runs, not inside the
     // one that writes them: the one writer's transaction then waits on the database only.
     const columns = this.dialect === 'postgres' ? pgColumns('events', events.map((e) => toRow(e, publisher.partyId, receivedAt))) : undefined;
@@ -225,7 +232,7 @@ export class EventStore {
 
     let facts: Facts = { owners: [], links: [], journeys: [] };
     if (created.length) {
-      facts = await this.writeReferences(tx, publisher, created);
+      facts = await this.writeReferences(tx, created);
       for (const p of this.projections) await p(tx, created, this.dialect);
       await enqueueForSubscribers(tx, this.dialect, created);
     }
@@ -265,19 +272,22 @@ export class EventStore {
    * Document references, their owners, and the journeys of boxes on them (for the access policy).
    * Returns the facts written, for `KnownFacts` once the transaction has committed.
    */
-  private async writeReferences(tx: Tx, publisher: Publisher, created: StoredEvent[]): Promise<Facts> {
+  private async writeReferences(tx: Tx, created: StoredEvent[]): Promise<Facts> {
     const chunkRows = insertChunkRows(this.dialect);
     const refRows = created.flatMap((e) => uniqueRefs(e).map((r) => ({ seq: e.seq, ref_type: r.type, ref_value: r.value })));
     for (const part of chunks(refRows, chunkRows)) await insertMany(tx, this.dialect, 'event_refs', part);
 
     const facts: Facts = { owners: [], links: [], journeys: [] };
-    if (publisher.isCarrier && refRows.length) {
+    if (refRows.length) {
+      // A document belongs to the carrier that issued it (its registered prefix), whoever of
+      // those acting for it publishes first; the publish route refused every other publisher.
       const owners = dedupe(refRows.map((r) => ({ ref_type: r.ref_type, ref_value: r.ref_value })), (r) => `${r.ref_type}|${r.ref_value}`)
-        .filter((o) => !this.known.owned(`${o.ref_type}|${o.ref_value}`));
+        .filter((o) => !this.known.owned(`${o.ref_type}|${o.ref_value}`))
+        .flatMap((o) => { const issuer = this.directory.issuerOf(o.ref_value); return issuer ? [{ ...o, owner_party_id: issuer }] : []; });
       facts.owners = owners.map((o) => `${o.ref_type}|${o.ref_value}`);
       const now = nowIso();
       for (const part of chunks(owners, chunkRows)) {
-        await insertMany(tx, this.dialect, 'document_owners', part.map((o) => ({ ...o, owner_party_id: publisher.partyId, created_at: now })),
+        await insertMany(tx, this.dialect, 'document_owners', part.map((o) => ({ ...o, created_at: now })),
           { suffix: 'on conflict (ref_type, ref_value) do nothing' });
       }
     }
@@ -308,7 +318,8 @@ export class EventStore {
 
     const journeys = new Map<string, { ref_type: string; ref_value: string; equipment_reference: string; first_at: string }>();
     for (const e of created) {
-      if (!e.equipmentReference) continue;
+      // What happened binds a box to a document; an estimate or a plan never moves a journey.
+      if (!e.equipmentReference || e.eventClassifierCode !== 'ACT') continue;
       for (const r of uniqueRefs(e)) {
         const key = `${r.type}|${r.value}|${e.equipmentReference}`;
         const j = journeys.get(key);
@@ -466,15 +477,19 @@ export interface EventFilter {
 
 /**
  * A booking or transport document filter matches the events that carry the reference, and the
- * equipment events of its boxes during their journey on it (the same journey rule as access).
+ * equipment events of its boxes during their journey on it (the same journey rule as access) —
+ * the latter only for a viewer who holds the document: otherwise a party could learn which
+ * booking a box travels on by filtering its own box-only events by guessed numbers.
  */
-function documentMatches(type: DocumentReferenceType, value: string): RawBuilder<SqlBool> {
+function documentMatches(viewer: Viewer, type: DocumentReferenceType, value: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`(exists (select 1 from event_refs r where r.seq = events.seq and r.ref_type = ${type} and r.ref_value = ${value})
-    or (events.equipment_reference is not null and exists (select 1 from shipment_equipment a
+    or (events.equipment_reference is not null and ${holdsDocument(viewer, type, value)} and exists (select 1 from shipment_equipment a
       where a.ref_type = ${type} and a.ref_value = ${value} and ${journeyCovers})))`;
 }
 
-export function filterConditions(f: EventFilter): RawBuilder<SqlBool>[] {
+type Viewer = Pick<Principal, 'partyId' | 'authority'>;
+
+export function filterConditions(f: EventFilter, viewer: Viewer): RawBuilder<SqlBool>[] {
   const c: RawBuilder<SqlBool>[] = [];
   const inList = (column: string, values: string[]) =>
     sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
@@ -490,8 +505,8 @@ export function filterConditions(f: EventFilter): RawBuilder<SqlBool>[] {
   if (f.carrierServiceCode) c.push(eq('events.carrier_service_code', f.carrierServiceCode));
   if (f.UNLocationCode) c.push(eq('events.un_location_code', f.UNLocationCode));
   if (f.equipmentReference) c.push(eq('events.equipment_reference', f.equipmentReference));
-  if (f.carrierBookingReference) c.push(documentMatches('BKG', f.carrierBookingReference));
-  if (f.transportDocumentReference) c.push(documentMatches('TRD', f.transportDocumentReference));
+  if (f.carrierBookingReference) c.push(documentMatches(viewer, 'BKG', f.carrierBookingReference));
+  if (f.transportDocumentReference) c.push(documentMatches(viewer, 'TRD', f.transportDocumentReference));
   for (const cmp of f.eventCreatedDateTime ?? []) {
     c.push(sql<SqlBool>`events.event_created_date_time ${sql.raw(cmp.op)} ${cmp.value}`);
   }
@@ -512,7 +527,7 @@ export async function queryEvents(
   page: { afterSeq?: number; limit: number; seqIn?: number[] },
 ): Promise<EventPage> {
   let q = db.selectFrom('events').selectAll().where(eventVisibleTo(viewer));
-  for (const c of filterConditions(filter)) q = q.where(c);
+  for (const c of filterConditions(filter, viewer)) q = q.where(c);
   if (page.afterSeq !== undefined) q = q.where('seq', '>', page.afterSeq);
   if (page.seqIn) q = q.where('seq', 'in', page.seqIn.length ? page.seqIn : [-1]);
   const rows = await q.orderBy('seq').limit(page.limit + 1).execute();
@@ -584,7 +599,7 @@ async function enqueueForSubscribers(tx: Tx, dialect: Dialect, created: StoredEv
     const filter = JSON.parse(s.filters) as EventFilter;
     let q = tx.selectFrom('events').select('seq').where('seq', '>=', seqs[0]).where('seq', '<=', seqs.at(-1)!)
       .where('publisher_party_id', '=', created[0].publisherPartyId).where(eventVisibleTo(viewer));
-    for (const c of filterConditions(filter)) q = q.where(c);
+    for (const c of filterConditions(filter, viewer)) q = q.where(c);
     const matching = await q.orderBy('seq').execute();
     for (const part of chunks(matching, insertChunkRows(dialect))) {
       await insertMany(tx, dialect, 'outbox', part.map((m) => ({
@@ -602,7 +617,7 @@ function samePublisherRuns(group: PendingAppend[]): PendingAppend[][] {
   const runs: PendingAppend[][] = [];
   for (const p of group) {
     const last = runs.at(-1)?.[0].publisher;
-    if (last && last.partyId === p.publisher.partyId && last.actor === p.publisher.actor && last.isCarrier === p.publisher.isCarrier) runs.at(-1)!.push(p);
+    if (last && last.partyId === p.publisher.partyId && last.actor === p.publisher.actor) runs.at(-1)!.push(p);
     else runs.push([p]);
   }
   return runs;

@@ -5,7 +5,8 @@ import type { Principal } from './auth.js';
 import { canGrantSql, type GrantReferenceType } from './access.js';
 import { audit } from './audit.js';
 import type { Executor } from './db.js';
-import { forbidden, invalid, notFound } from './errors.js';
+import { forbidden, invalid, notFound, ProblemError } from './errors.js';
+import type { OwnershipDirectory } from './ownership.js';
 import { getParty } from './identity.js';
 import type { GrantRow } from './tables.js';
 import { nowIso } from './time.js';
@@ -19,11 +20,18 @@ export interface Grant {
   expiresAt: string | null;
   revokedAt: string | null;
   createdAt: string;
+  scope: GrantScope;
 }
 
-const toGrant = (r: GrantRow): Grant => ({
+/** `read`: see the document's events; `publish`: also publish events on it for its issuer (ownership.ts). */
+export const GRANT_SCOPES = ['read', 'publish'] as const;
+export type GrantScope = (typeof GRANT_SCOPES)[number];
+
+type StoredGrant = Omit<GrantRow, 'scope'> & { scope: GrantScope };
+
+const toGrant = (r: StoredGrant): Grant => ({
   id: r.id, granterPartyId: r.granter_party_id, granteePartyId: r.grantee_party_id, referenceType: r.ref_type as GrantReferenceType,
-  referenceValue: r.ref_value, expiresAt: r.expires_at, revokedAt: r.revoked_at, createdAt: r.created_at,
+  referenceValue: r.ref_value, expiresAt: r.expires_at, revokedAt: r.revoked_at, createdAt: r.created_at, scope: r.scope,
 });
 
 export interface NewGrant {
@@ -32,34 +40,45 @@ export interface NewGrant {
   referenceValue: string;
   /** UTC ISO 8601, already validated. */
   expiresAt?: string;
+  scope?: GrantScope;
 }
 
 /**
  * Grants a reference; `at` is the input's JSON pointer for errors. Granting again what is already
  * granted and active (same grantee, reference and expiry) returns the existing grant.
  */
-export async function createGrant(tx: Executor, granter: Principal, input: NewGrant, at = '/body'): Promise<Grant> {
+export async function createGrant(tx: Executor, directory: OwnershipDirectory, granter: Principal, input: NewGrant, at = '/body'): Promise<Grant> {
   if (input.granteePartyId === granter.partyId) throw invalid(`${at}/granteePartyId`, 'notSelf', 'a party cannot grant to itself');
   if (!(await getParty(tx, input.granteePartyId))) throw invalid(`${at}/granteePartyId`, 'exists', `no party ${input.granteePartyId}`);
   if (input.expiresAt && input.expiresAt <= nowIso()) throw invalid(`${at}/expiresAt`, 'future', 'expiresAt must lie in the future');
-  const may = await canGrantSql(granter.partyId, input.referenceType, input.referenceValue).execute(tx);
-  if (!may.rows.length) {
-    throw forbidden(`${at}: you may only grant a ${input.referenceType} reference you own or that your own events carry`);
+  const scope = input.scope ?? 'read';
+  if (scope === 'publish') {
+    // Only the issuer lets another party speak for it on a document.
+    if (input.referenceType === 'EQ') throw invalid(`${at}/scope`, 'grant.publishScope', 'a publish grant names a booking (BKG) or transport document (TRD)');
+    if ((await directory.current()).issuerOf(input.referenceValue) !== granter.partyId) {
+      throw new ProblemError('forbidden', `${at}/referenceValue: only the carrier that issued ${input.referenceValue} may let others publish on it`,
+        [{ pointer: `${at}/referenceValue`, rule: 'grant.notIssuer', detail: `only the carrier that issued ${input.referenceValue} may let others publish on it`, params: { reference: input.referenceValue } }]);
+    }
+  } else {
+    const may = await canGrantSql(granter.partyId, input.referenceType, input.referenceValue).execute(tx);
+    if (!may.rows.length) {
+      throw forbidden(`${at}: you may only grant a ${input.referenceType} reference you own or that your own events carry`);
+    }
   }
   const same = await tx.selectFrom('grants').selectAll()
     .where('granter_party_id', '=', granter.partyId).where('grantee_party_id', '=', input.granteePartyId)
     .where('ref_type', '=', input.referenceType).where('ref_value', '=', input.referenceValue)
-    .where('revoked_at', 'is', null).where('expires_at', input.expiresAt ? '=' : 'is', input.expiresAt ?? null)
+    .where('revoked_at', 'is', null).where('expires_at', input.expiresAt ? '=' : 'is', input.expiresAt ?? null).where('scope', '=', scope)
     .executeTakeFirst();
-  if (same) return toGrant(same);
-  const row: GrantRow = {
+  if (same) return toGrant(same as StoredGrant);
+  const row: StoredGrant = {
     id: randomUUID(), granter_party_id: granter.partyId, grantee_party_id: input.granteePartyId,
     ref_type: input.referenceType, ref_value: input.referenceValue, expires_at: input.expiresAt ?? null,
-    revoked_at: null, created_at: nowIso(),
+    revoked_at: null, created_at: nowIso(), scope,
   };
   await tx.insertInto('grants').values(row).execute();
   await audit(tx, granter, { action: 'grant.create', resource: `grant:${row.id}`, detail: toGrant(row) });
-  return toGrant(row);
+  return toGrant(row as StoredGrant);
 }
 
 export async function revokeGrant(tx: Executor, granter: Principal, id: string): Promise<Grant> {
@@ -70,7 +89,7 @@ export async function revokeGrant(tx: Executor, granter: Principal, id: string):
     await tx.updateTable('grants').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
     await audit(tx, granter, { action: 'grant.revoke', resource: `grant:${id}` });
   }
-  return toGrant(row);
+  return toGrant(row as StoredGrant);
 }
 
 /** Grants the party gave or received. */
@@ -79,7 +98,7 @@ export async function listGrants(db: Executor, partyId: string): Promise<{ given
     .where((eb) => eb.or([eb('granter_party_id', '=', partyId), eb('grantee_party_id', '=', partyId)]))
     .orderBy('created_at', 'desc').execute();
   return {
-    given: rows.filter((r) => r.granter_party_id === partyId).map(toGrant),
-    received: rows.filter((r) => r.grantee_party_id === partyId).map(toGrant),
+    given: rows.filter((r) => r.granter_party_id === partyId).map((r) => toGrant(r as StoredGrant)),
+    received: rows.filter((r) => r.grantee_party_id === partyId).map((r) => toGrant(r as StoredGrant)),
   };
 }

@@ -25,7 +25,7 @@ export interface Party {
   createdAt: string;
 }
 
-export const toParty = (row: PartyRow): Party => ({
+export const toParty = (row: Pick<PartyRow, 'id' | 'name' | 'roles' | 'created_at'>): Party => ({
   id: row.id, name: row.name, roles: JSON.parse(row.roles) as Role[], createdAt: row.created_at,
 });
 
@@ -63,7 +63,8 @@ export function validateRoles(roles: unknown, pointer = '/body/roles'): Role[] {
 export async function createParty(db: Executor, input: { name: string; roles: Role[]; id?: string }): Promise<Party> {
   const name = input.name.trim();
   if (!name) throw invalid('/body/name', 'minLength', 'name must not be empty');
-  const row: PartyRow = { id: input.id ?? randomUUID(), name, roles: JSON.stringify(validateRoles(input.roles)), created_at: nowIso() };
+  const roles = validateRoles(input.roles);
+  const row = { id: input.id ?? randomUUID(), name, roles: JSON.stringify(roles), created_at: nowIso(), authority: isAuthority(roles) ? 1 : 0 };
   await db.insertInto('parties').values(row).execute();
   return toParty(row);
 }

@@ -2,6 +2,10 @@
 // Each module adds its own list; names sort in the order they must run.
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db, Dialect } from './db.js';
+import { publisherSuffix } from './publisher.js';
+
+// A copy of the authority roles as this migration was written (identity.ts may change later).
+const AUTHORITY_ROLE_NAMES = ['customs', 'border', 'msa', 'port_authority', 'shipping_center'];
 
 export type MigrationSet = Record<string, (dialect: Dialect) => Migration>;
 
@@ -241,6 +245,41 @@ export const coreMigrations: MigrationSet = {
     async up(db: Kysely<any>) {
       await byteOrderText(db, dialect, ['parties', 'users', 'api_keys', 'sessions', 'audit_log', 'events', 'event_refs', 'document_owners',
         'document_links', 'shipment_equipment', 'container_status', 'grants', 'subscriptions', 'outbox', 'idempotency_keys']);
+    },
+  }),
+  // Who may bind boxes to documents and speak for a shipment (docs/SECURITY.md, "Ownership"):
+  // carriers' registered codes (the prefix of their booking and B/L numbers, the BIC owner codes
+  // of their boxes), the parties a carrier names to act for it, publish-scoped grants, and the
+  // publisher written into every stored event.
+  '0005_ownership': (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('party_codes')
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('party_codes_pk', ['kind', 'code'])
+        .execute();
+      await db.schema.createTable('agents')
+        .addColumn('principal_party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('agent_party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .addPrimaryKeyConstraint('agents_pk', ['principal_party_id', 'agent_party_id', 'created_at'])
+        .execute();
+      await db.schema.createIndex('agents_agent').on('agents').columns(['agent_party_id', 'principal_party_id']).execute();
+      await db.schema.alterTable('grants').addColumn('scope', 'text', (c) => c.notNull().defaultTo('read')).execute();
+      await db.schema.alterTable('parties').addColumn('authority', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await byteOrderText(db, dialect, ['party_codes', 'agents', 'grants']);
+
+      // Every event served names its publisher; events stored before carry it from now on too.
+      const parties = await db.selectFrom('parties').select(['id', 'name', 'roles']).execute();
+      for (const p of parties as { id: string; name: string; roles: string }[]) {
+        const roles = JSON.parse(p.roles) as string[];
+        if (roles.some((r) => AUTHORITY_ROLE_NAMES.includes(r))) await db.updateTable('parties').set({ authority: 1 }).where('id', '=', p.id).execute();
+        const suffix = publisherSuffix({ partyId: p.id, partyName: p.name, roles });
+        await sql`update events set body = substr(body, 1, length(body) - 1) || ${suffix} where publisher_party_id = ${p.id}`.execute(db);
+      }
     },
   }),
 };

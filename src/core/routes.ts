@@ -8,9 +8,10 @@ import { forgetApiKeys, requirePrincipal, requireRole, SESSION_COOKIE } from './
 import type { AppContext } from './context.js';
 import { listDeadLetters, replayDeadLetters } from './delivery.js';
 import { invalid, ProblemError } from './errors.js';
-import { createGrant, listGrants, revokeGrant } from './grants.js';
+import { createGrant, GRANT_SCOPES, listGrants, revokeGrant } from './grants.js';
 import { createApiKey, createParty, createUser, listApiKeys, listParties, login, logout, requireParty, revokeApiKey, ROLES, sessionPrincipal, type Role } from './identity.js';
 import { idempotent } from './idempotency.js';
+import { ownershipRoutes } from './ownershipRoutes.js';
 import { validateDateTime } from '../standards/index.js';
 
 const Strict = { additionalProperties: false };
@@ -155,6 +156,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     referenceType: Type.Union(GRANT_REFERENCE_TYPES.map((t) => Type.Literal(t))),
     referenceValue: Type.String({ minLength: 1, maxLength: 100 }),
     expiresAt: Type.Optional(Type.String({ description: 'ISO 8601 with offset; the grant lapses then' })),
+    scope: Type.Optional(Type.Union(GRANT_SCOPES.map((s) => Type.Literal(s)), { description: 'read (default): see the document\'s events; publish: also publish events on it for its issuer (only the issuing carrier grants this)' })),
   }, Strict);
   type GrantInput = Static<typeof GrantBody>;
   const grantInput = (body: GrantInput, at: string) => {
@@ -169,7 +171,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   }, async (request, reply) => {
     const p = requirePrincipal(request);
     const input = grantInput(request.body, '/body');
-    const res = await idempotent(db, request, p, async (tx) => ({ status: 201, body: await createGrant(tx, p, input) }));
+    const res = await idempotent(db, request, p, async (tx) => ({ status: 201, body: await createGrant(tx, ctx.ownership, p, input) }));
     return reply.code(res.status).send(res.body);
   });
 
@@ -183,7 +185,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const inputs = request.body.map((item, i) => grantInput(item, `/body/${i}`));
     const res = await idempotent(db, request, p, async (tx) => {
       const grants = [];
-      for (const [i, input] of inputs.entries()) grants.push(await createGrant(tx, p, input, `/body/${i}`));
+      for (const [i, input] of inputs.entries()) grants.push(await createGrant(tx, ctx.ownership, p, input, `/body/${i}`));
       return { status: 200, body: grants };
     });
     return reply.code(res.status).send(res.body);
@@ -197,4 +199,5 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     await db.transaction().execute((tx) => revokeGrant(tx, p, request.params.id));
     return reply.code(204).send();
   });
+  await ownershipRoutes(app, ctx);
 }

@@ -8,6 +8,8 @@ export interface PartyRow {
   /** JSON array of role codes. */
   roles: string;
   created_at: string;
+  /** 1 when a role is an authority's (identity.ts): kept as a column for the access policy. */
+  authority: Generated<number>;
 }
 
 export interface UserRow {
@@ -123,6 +125,24 @@ export interface GrantRow {
   expires_at: string | null;
   revoked_at: string | null;
   created_at: string;
+  /** 'read' (see the document's events) or 'publish' (also act for the issuer on it). */
+  scope: Generated<'read' | 'publish'>;
+}
+
+/** A carrier's registered code: a prefix of its booking and B/L numbers, or a BIC owner code of its boxes. */
+export interface PartyCodeRow {
+  code: string;
+  kind: 'reference' | 'equipment';
+  party_id: string;
+  created_at: string;
+}
+
+/** A party named by a carrier to act for it on all its shipments (its terminals, its rail operator). */
+export interface AgentRow {
+  principal_party_id: string;
+  agent_party_id: string;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export interface SubscriptionRow {
@@ -172,4 +192,6 @@ export interface Database {
   subscriptions: SubscriptionRow;
   outbox: OutboxRow;
   idempotency_keys: IdempotencyRow;
+  party_codes: PartyCodeRow;
+  agents: AgentRow;
 }

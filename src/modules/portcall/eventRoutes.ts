@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal } from '../../core/auth.js';
 import type { AppContext } from '../../core/context.js';
+import { publisherOf } from '../../core/events.js';
 import { invalid, sendProblem, type FieldError, type Problem } from '../../core/errors.js';
 import { validateImoNumber, validateUnLocode } from '../../standards/index.js';
 import { auditRead } from './access.js';
@@ -104,7 +105,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const { results, spine } = await publishEvents(db, ctx.dialect, who, events, (i) => `/body/events/${i}`);
     if (spine.length) {
       try {
-        await ctx.events.append({ partyId: who.partyId, actor: who.actor, isCarrier: who.roles.includes('carrier') }, spine);
+        await ctx.events.append(publisherOf(who), spine);
       } catch (err) {
         // The timestamps are committed; a retry of the request appends the same T&T events again.
         request.log.error({ err }, 'port call: appending the Track & Trace spine failed');

@@ -11,7 +11,8 @@ import { localCallbackHost } from '../../core/callbacks.js';
 import { listDeadLetters, replayDeadLetters } from '../../core/delivery.js';
 import { invalid, notFound, problem, sendProblem } from '../../core/errors.js';
 import { eventVisibleTo } from '../../core/access.js';
-import { containerTimeline, fromRow, getEvent, queryEvents, type EventFilter, type StoredEvent, type TimelineEvent } from '../../core/events.js';
+import { containerTimeline, fromRow, getEvent, publisherOf, queryEvents, type EventFilter, type StoredEvent, type TimelineEvent } from '../../core/events.js';
+import { refusedPublishes } from '../../core/ownership.js';
 import { idempotent } from '../../core/idempotency.js';
 import { nowIso } from '../../core/time.js';
 import { validateContainerNumber } from '../../standards/index.js';
@@ -124,11 +125,19 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const publisher = requirePrincipal(request);
       const checked = await validator.check(request.body as unknown as Buffer, new Date());
       if (!checked.ok) throw invalid(checked.errors[0].pointer, checked.errors[0].rule, checked.errors[0].detail);
-      const valid = checked.items.flatMap((c) => (c.ok ? [c.event] : []));
-      const stored = await ctx.events.append({ partyId: publisher.partyId, actor: publisher.actor, isCarrier: publisher.roles.includes('carrier') }, valid);
+      // A valid event may still not be this party's to send: a booking or B/L of a carrier it
+      // does not act for, or another carrier's box (core/ownership.ts).
+      const wellFormed = checked.items.flatMap((c, i) => (c.ok ? [{ i, event: c.event }] : []));
+      const refused = await refusedPublishes(ctx.db, await ctx.ownership.current(), publisher.partyId, wellFormed.map((w) => w.event),
+        (k) => (checked.single ? '/body' : `/body/${wellFormed[k].i}`));
+      const refusals = new Map(wellFormed.flatMap((w, k) => (refused[k] ? [[w.i, refused[k]!] as const] : [])));
+      const valid = wellFormed.filter((_, k) => !refused[k]).map((w) => w.event);
+      const stored = await ctx.events.append(publisherOf(publisher), valid);
       let next = 0;
-      const results = checked.items.map((c) => {
+      const results = checked.items.map((c, i) => {
         if (!c.ok) return { eventID: c.eventID, result: 'rejected' as const, problem: problem('validation', `${c.errors[0].pointer}: ${c.errors[0].detail}`, c.errors) };
+        const refusal = refusals.get(i);
+        if (refusal) return { eventID: c.eventID, result: 'rejected' as const, problem: problem('forbidden', `${refusal.pointer}: ${refusal.detail}`, [refusal]) };
         const s = stored[next++];
         return s.result === 'conflict'
           ? { eventID: s.eventId, result: 'rejected' as const, problem: problem('conflict', `eventID ${s.eventId} was already published with other content`) }
