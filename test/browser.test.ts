@@ -52,7 +52,7 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
     }
     t = await testPlatform({ listen: true });
     base = t.url!;
-    carrier = await t.party('COSCO Shipping Lines', ['carrier']);
+    carrier = await t.party('COSCO Shipping Lines', ['carrier'], { referencePrefixes: ['BKG', 'COSU'] });
     forwarder = await t.party('Qingdao Ocean Forwarding', ['forwarder']);
     const admin = { authorization: `Bearer ${ADMIN_KEY}` };
     const user = await t.inject({ method: 'POST', url: `/admin/parties/${forwarder.id}/users`, headers: admin, payload: { username: USERNAME, password: PASSWORD } });

@@ -56,6 +56,7 @@ describe('crash safety (SIGKILL during ingest)', () => {
 
     const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
     const party = await (await fetch(`${base}/admin/parties`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Crash Carrier', roles: ['carrier'] }) })).json() as { id: string };
+    await fetch(`${base}/admin/parties/${party.id}/codes`, { method: 'PUT', headers: admin, body: JSON.stringify({ referencePrefixes: ['BKG-CRASH'], equipmentOwnerCodes: [] }) });
     const { key } = await (await fetch(`${base}/admin/parties/${party.id}/api-keys`, { method: 'POST', headers: admin, body: '{}' })).json() as { key: string };
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 

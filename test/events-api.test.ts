@@ -10,7 +10,7 @@ describe('POST /v2/events', () => {
   let carrier: TestParty;
   before(async () => {
     t = await testPlatform();
-    carrier = await t.party('COSCO Shipping Lines', ['carrier']);
+    carrier = await t.party('COSCO Shipping Lines', ['carrier'], { referencePrefixes: ['BKG', 'TRD'] });
   });
   after(() => t.close());
 
@@ -185,7 +185,7 @@ describe('GET /v2/events', () => {
   const box = containerNumber('MSCU', 7);
   before(async () => {
     t = await testPlatform();
-    carrier = await t.party('MSC', ['carrier']);
+    carrier = await t.party('MSC', ['carrier'], { referencePrefixes: ['BKG-GET', 'TRD-GET'] });
     const events = [
       shipmentEvent('BKG-GET-1', 'BKG', 'CONF'),
       equipmentEvent({ equipmentReference: box, code: 'PICK', bookings: ['BKG-GET-1'] }),

@@ -17,7 +17,7 @@ describe('admin API, sessions, operations', () => {
   let carrier: TestParty;
   before(async () => {
     t = await testPlatform({ listen: true });
-    carrier = await t.party('Carrier', ['carrier']);
+    carrier = await t.party('Carrier', ['carrier'], { referencePrefixes: ['BKG', 'TRD'] });
   });
   after(() => t.close());
 

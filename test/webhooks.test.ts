@@ -50,7 +50,7 @@ describe('webhook callbacks to local addresses, by default', () => {
   const secret = randomBytes(32).toString('base64');
   before(async () => {
     t = await testPlatform({ delivery: FAST, localCallbacks: false });
-    carrier = await t.party('Carrier', ['carrier']);
+    carrier = await t.party('Carrier', ['carrier'], { referencePrefixes: ['BKG', 'TRD'] });
   });
   after(() => t.close());
 
@@ -91,7 +91,7 @@ describe('webhook subscriptions', () => {
   const secret = randomBytes(32).toString('base64');
   before(async () => {
     t = await testPlatform({ delivery: FAST });
-    carrier = await t.party('Carrier', ['carrier']);
+    carrier = await t.party('Carrier', ['carrier'], { referencePrefixes: ['BKG', 'TRD'] });
     forwarder = await t.party('Forwarder', ['forwarder']);
     await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: [shipmentEvent('BKG-HOOK', 'BKG', 'CONF'), shipmentEvent('BKG-PRIVATE', 'BKG', 'CONF')] });
     const g = await t.inject({ method: 'POST', url: '/v1/grants', headers: carrier.auth, payload: { granteePartyId: forwarder.id, referenceType: 'BKG', referenceValue: 'BKG-HOOK' } });

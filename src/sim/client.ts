@@ -1,7 +1,7 @@
 // The simulator talks to Jiaozhou only through its public HTTP API, as the parties' own systems
 // would: the admin API to set up parties, each party's API key to publish and to grant.
 import type { BerthingBody, BerthPlanAction, PortCallAction } from './port.js';
-import { TERMINALS, type Service, type SimParty } from './world.js';
+import { CARRIERS, RAIL_OPERATOR, TERMINALS, type Service, type SimParty } from './world.js';
 
 export interface PartyCredentials {
   id: string;
@@ -40,10 +40,18 @@ export class PlatformClient {
   /** Creates the parties with an API key each and, when `password` is given, a demo user. */
   async createParties(parties: SimParty[], password?: string): Promise<Record<string, PartyCredentials>> {
     const out: Record<string, PartyCredentials> = {};
+    // A rerun against the same server drives the port's parties it made before (a carrier's
+    // registered codes are one party's); each run has keys of its own.
+    const listed = await this.request('/admin/parties', { method: 'GET', key: this.adminKey });
+    if (listed.status !== 200) throw new Error(`listing parties: ${listed.status} ${JSON.stringify(listed.body).slice(0, 300)}`);
+    const existing = new Map((listed.body as { id: string; name: string }[]).map((p) => [p.name, p.id]));
     for (const p of parties) {
-      const created = await this.request('/admin/parties', { method: 'POST', key: this.adminKey, body: { name: p.name, roles: p.roles } });
-      if (created.status !== 201) throw new Error(`creating party ${p.name}: ${JSON.stringify(created.body)}`);
-      const id = (created.body as { id: string }).id;
+      let id = existing.get(p.name);
+      if (!id) {
+        const created = await this.request('/admin/parties', { method: 'POST', key: this.adminKey, body: { name: p.name, roles: p.roles } });
+        if (created.status !== 201) throw new Error(`creating party ${p.name}: ${JSON.stringify(created.body)}`);
+        id = (created.body as { id: string }).id;
+      }
       const key = await this.request(`/admin/parties/${id}/api-keys`, { method: 'POST', key: this.adminKey, body: { label: 'port simulator' } });
       if (key.status !== 201) throw new Error(`creating API key for ${p.name}: ${JSON.stringify(key.body)}`);
       let username = '';
@@ -64,6 +72,15 @@ export class PlatformClient {
       const res = await this.request(path, { method: 'PUT', key: this.adminKey, body });
       if (res.status >= 300) throw new Error(`PUT ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     };
+    // Whose bookings, B/Ls and boxes are whose, and who acts for each carrier: its terminals
+    // and the sea-rail operator report the gate and rail moves of its boxes.
+    for (const c of CARRIERS) {
+      await put(`/admin/parties/${parties[c.key].id}/codes`, { referencePrefixes: [c.code], equipmentOwnerCodes: c.boxPrefixes });
+      for (const agent of [...TERMINALS, RAIL_OPERATOR]) {
+        const named = await this.request('/v1/agents', { method: 'POST', key: parties[c.key].apiKey, body: { agentPartyId: parties[agent.key].id } });
+        if (named.status !== 201) throw new Error(`${c.name} naming ${agent.name}: ${named.status} ${JSON.stringify(named.body).slice(0, 300)}`);
+      }
+    }
     for (const t of TERMINALS) {
       await put(`/v1/terminals/${t.code}`, { name: t.name, UNLocationCode: 'CNTAO', operatorPartyId: parties[t.key].id });
       for (const b of t.berths) await put(`/v1/terminals/${t.code}/berths/${b.id}`, { name: b.id, lengthM: b.lengthM, depthM: b.depthM, craneCount: b.cranes, maxLoaM: b.lengthM });
