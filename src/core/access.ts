@@ -27,11 +27,15 @@ export type GrantReferenceType = (typeof GRANT_REFERENCE_TYPES)[number];
  * travel together; the next customer's booking does not). An equipment event inside that window
  * belongs to the shipment even when it does not repeat the reference (a terminal's gate-in names
  * only the box). The event store keeps each window's start and end (`first_at`, `end_at`) as it
- * writes, so this is a range check. `a` is the `shipment_equipment` row, `events` the event.
+ * writes, so this is a range check. An event that names a document of another shipment (an
+ * estimate or a plan, which starts no journey) belongs to that one, not to the window it falls in.
+ * `a` is the `shipment_equipment` row, `events` the event.
  */
 export const journeyCovers = sql`a.equipment_reference = events.equipment_reference
   and a.first_at <= events.event_date_time
-  and (a.end_at is null or events.event_date_time < a.end_at)`;
+  and (a.end_at is null or events.event_date_time < a.end_at)
+  and not exists (select 1 from event_refs x where x.seq = events.seq and not (x.ref_type = a.ref_type and x.ref_value = a.ref_value)
+    and not exists (select 1 from document_links l where l.ref_type = a.ref_type and l.ref_value = a.ref_value and l.other_type = x.ref_type and l.other_value = x.ref_value))`;
 
 /**
  * The event's publisher speaks for the owner of the journey's document (`o`, the owner row of `a`):
