@@ -96,6 +96,7 @@ async function fullPath(senders: number): Promise<{ eventsPerSecond: number; bat
     const base = server.url;
     const admin = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
     const party = await (await fetch(`${base}/admin/parties`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Bench carrier', roles: ['carrier'] }) })).json() as { id: string };
+    await fetch(`${base}/admin/parties/${party.id}/codes`, { method: 'PUT', headers: admin, body: JSON.stringify({ referencePrefixes: ['BKG'], equipmentOwnerCodes: [] }) });
     const { key } = await (await fetch(`${base}/admin/parties/${party.id}/api-keys`, { method: 'POST', headers: admin, body: '{}' })).json() as { key: string };
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const bodies = Array.from({ length: Math.ceil(EVENTS / BATCH) }, (_, k) =>
