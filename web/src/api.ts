@@ -83,6 +83,9 @@ export interface DcsaEvent {
   reason?: string;
   delayReasonCode?: string;
   changeRemark?: string;
+  /** Set by the platform from the credentials the event came with, never by the sender. */
+  publisher?: { partyName: string };
+  publisherRole?: string;
 }
 
 export interface ContainerStatus {

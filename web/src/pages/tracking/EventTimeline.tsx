@@ -91,6 +91,7 @@ export function EventTimeline({ events, fresh }: { events: DcsaEvent[]; fresh?: 
               {e.reason && <Field label={t('event.reason')}>{e.reason}</Field>}
               {e.delayReasonCode && <Field label={t('event.delay')}>{e.delayReasonCode}</Field>}
               {e.changeRemark && <Field label={t('event.remark')}>{e.changeRemark}</Field>}
+              {e.publisher && <Field label={t('event.publisher')}>{e.publisher.partyName}</Field>}
             </div>
           ),
         };
