@@ -4,10 +4,7 @@
 // PostgreSQL text cannot store or compare. Each refusal is a 400 naming the field and the rule.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid, ProblemError } from './errors.js';
-import { jsonLimitError } from './jsonLimits.js';
-
-/** Deeper than any body this API takes (a DCSA event is 4 levels deep, a port call event 6). */
-export const MAX_BODY_DEPTH = 32;
+import { jsonLimitError, MAX_BODY_DEPTH } from './jsonLimits.js';
 
 export function registerInputGuards(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');

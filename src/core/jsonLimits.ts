@@ -5,11 +5,16 @@
 // text cannot hold them, so one would fail the whole transaction it is written in.
 import type { FieldError } from './errors.js';
 
+/** Deeper than any body this API takes (a DCSA event is 4 levels deep, a port call event 6). */
+export const MAX_BODY_DEPTH = 32;
+
 export interface JsonLimits {
   /** Containers (objects, arrays) nested in one another, the outermost counting as 1. */
   maxDepth: number;
   /** Characters of any string value or object key. */
   maxStringLength?: number;
+  /** Refuse NUL characters (the default). */
+  noNul?: boolean;
 }
 
 /** A JSON pointer segment (RFC 6901). */
@@ -24,7 +29,7 @@ export function jsonLimitError(value: unknown, at: string, limits: JsonLimits): 
   const path: string[] = [];
   const pointer = () => `${at}${path.map((p) => `/${pointerSegment(p)}`).join('')}`;
   const text = (s: string, what: string): FieldError | undefined => {
-    if (s.includes('\u0000')) return { pointer: pointer(), rule: 'noNul', detail: `${what} must not contain the NUL character (\\u0000)` };
+    if (limits.noNul !== false && s.includes('\u0000')) return { pointer: pointer(), rule: 'noNul', detail: `${what} must not contain the NUL character (\\u0000)` };
     if (limits.maxStringLength !== undefined && s.length > limits.maxStringLength) {
       return { pointer: pointer(), rule: 'maxLength', detail: `${what} must have at most ${limits.maxStringLength} characters` };
     }

@@ -1,7 +1,7 @@
 // DCSA Track & Trace 2.2 events: the code lists, and the validation that turns a published event
 // into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
 import type { FieldError } from '../../core/errors.js';
-import { jsonLimitError } from '../../core/jsonLimits.js';
+import { jsonLimitError, MAX_BODY_DEPTH } from '../../core/jsonLimits.js';
 import type { NewEvent } from '../../core/events.js';
 import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
 
@@ -247,6 +247,10 @@ export function checkPublishRequest(text: string, now: Date): CheckedRequest {
   if (!single && items.length > MAX_BATCH_EVENTS) {
     return { ok: false, errors: [{ pointer: '/body', rule: 'maxItems', detail: `a batch holds at most ${MAX_BATCH_EVENTS} events` }] };
   }
+  // A batch is bounded in depth as every other body is; the tighter bounds of an event, and NUL
+  // characters, reject only the item that breaks them (validateEvent).
+  const tooDeep = single ? undefined : jsonLimitError(body, '/body', { maxDepth: MAX_BODY_DEPTH, noNul: false });
+  if (tooDeep) return { ok: false, errors: [tooDeep] };
   let references = 0;
   for (const [i, item] of items.entries()) {
     const refs = (item as { documentReferences?: unknown } | null)?.documentReferences;
