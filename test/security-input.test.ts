@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { insertMany } from '../src/core/db.js';
 import { checkKeyFingerprint, PlatformSecrets, sealStoredSecrets } from '../src/core/secrets.js';
 import { containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
@@ -200,6 +201,13 @@ describe('bad input is a 400 naming the field, never a 500', () => {
     assert.deepEqual([flood.statusCode, errorsOf(flood)], [400, ['/body/250/documentReferences maxDocumentReferencesPerRequest']]);
     const stored = await t.platform.ctx.db.selectFrom('event_refs').select((eb) => eb.fn.countAll().as('n')).where('ref_value', 'like', 'BKG-R%').executeTakeFirst();
     assert.equal(Number(stored?.n), 0, 'nothing of the refused request is written');
+  });
+
+  it('the hand-built multi-row insert takes plain identifiers only', async () => {
+    const { db, dialect } = t.platform.ctx;
+    await assert.rejects(insertMany(db, dialect, 'audit_log', [{ 'at) values (1); drop table events; --': 'x' }]), /not a plain identifier/);
+    await assert.rejects(insertMany(db, dialect, 'events; drop table events', [{ at: 'x' }]), /not a plain identifier/);
+    assert.ok(await db.selectFrom('events').select('seq').limit(1).execute());
   });
 
   it('a publish in another content type is a 415 problem; an empty one a 400', async () => {
