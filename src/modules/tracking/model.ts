@@ -116,8 +116,6 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
   // First the shape, then the rules: nothing below may serialise a value nested without bound.
   const shape = jsonLimitError(raw, at, { maxDepth: MAX_EVENT_DEPTH, maxStringLength: MAX_TEXT_LENGTH });
   if (shape) return { ok: false, errors: [shape] };
-  const text = JSON.stringify(raw);
-  if (Buffer.byteLength(text) > MAX_EVENT_BYTES) return { ok: false, errors: [{ pointer: at, rule: 'maxBytes', detail: `an event may have at most ${MAX_EVENT_BYTES} bytes of JSON` }] };
 
   const eventId = c.string(raw, 'eventID', '', { required: true, max: 100 });
   if (eventId && !UUID.test(eventId)) c.fail('/eventID', 'format', 'eventID must be a UUID');
@@ -192,7 +190,8 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
 
   if (c.errors.length) return { ok: false, errors: c.errors };
   const createdAt = eventCreatedDateTime ?? now.toISOString();
-  const body = eventCreatedDateTime ? text : JSON.stringify({ ...raw, eventCreatedDateTime: createdAt });
+  const body = JSON.stringify(eventCreatedDateTime ? raw : { ...raw, eventCreatedDateTime: createdAt });
+  if (Buffer.byteLength(body) > MAX_EVENT_BYTES) return { ok: false, errors: [{ pointer: at, rule: 'maxBytes', detail: `an event may have at most ${MAX_EVENT_BYTES} bytes of JSON` }] };
   const str = (o: Obj | undefined, k: string) => (o && typeof o[k] === 'string' ? (o[k] as string) : null);
   return {
     ok: true,
