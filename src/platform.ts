@@ -9,6 +9,8 @@ import { EventStore } from './core/events.js';
 import { createApiKey, createParty, hasAdminParty, sha256 } from './core/identity.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { OwnershipDirectory } from './core/ownership.js';
+import { CursorSigner } from './core/cursors.js';
+import { checkKeyFingerprint, loadMasterKey, PlatformSecrets, sealStoredSecrets } from './core/secrets.js';
 import { LiveStream } from './core/stream.js';
 import { portcallModule } from './modules/portcall/index.js';
 import { trackingModule } from './modules/tracking/index.js';
@@ -30,10 +32,13 @@ export interface PlatformOptions {
 }
 
 export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const secrets = new PlatformSecrets(loadMasterKey(config));
   const handle = await openDb({ ...(options.db ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir }), flushedCommits: true });
   const migrationSets = [coreMigrations, ...MODULES.flatMap((m) => (m.migrations ? [m.migrations] : []))];
   try {
     await migrate(handle.db, handle.dialect, migrationSets);
+    await checkKeyFingerprint(handle.db, secrets);
+    await sealStoredSecrets(handle.db, secrets);
     if (config.bootstrapAdminKey) await bootstrapAdmin(handle, config.bootstrapAdminKey);
   } catch (e) {
     await handle.close();
@@ -44,8 +49,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const events = new EventStore(handle.db, handle.dialect, ownership);
   const stream = new LiveStream(handle.db, handle.flush);
   const deliveryOn = options.delivery !== false;
-  const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, allowLocalCallbacks: config.webhooksAllowLocal, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
-  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, ownership, stream, delivery };
+  const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, allowLocalCallbacks: config.webhooksAllowLocal, secrets, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
+  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, ownership, stream, delivery, secrets, cursors: new CursorSigner(secrets.cursorKey) };
   events.onCommit(() => { stream.poke(); delivery?.wake(); });
 
   const app = await buildApp(ctx, MODULES, migrationSets, { logger: options.logger });

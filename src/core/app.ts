@@ -11,6 +11,7 @@ import { TNT_API_VERSION } from './delivery.js';
 import { registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
 import { migrationsApplied, type MigrationSet } from './migrations.js';
 import { dbMetrics, ping } from './db.js';
+import { registerInputGuards } from './input.js';
 import { coreRoutes } from './routes.js';
 
 export const PLATFORM_API_VERSION = '1.0.0';
@@ -26,6 +27,7 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   // Response schemas document the API; answers are plain JSON so that nothing is silently dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerProblemHandlers(app);
+  registerInputGuards(app);
   await app.register(cookie);
   registerAuth(app, ctx.db);
 

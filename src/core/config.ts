@@ -17,6 +17,11 @@ export interface Config {
   logLevel: string;
   /** Webhook callbacks may go to loopback and private addresses (see core/callbacks.ts). */
   webhooksAllowLocal: boolean;
+  /**
+   * Base64 of the 32-byte master key that seals webhook secrets and signs cursors; when absent,
+   * DATA_DIR/secret.key (created on first start). Nodes sharing a database must share it.
+   */
+  secretKey: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +39,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: resolve(env.JIAOZHOU_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL ?? 'warn',
     webhooksAllowLocal: env.JIAOZHOU_WEBHOOKS_ALLOW_LOCAL === '1',
+    secretKey: env.JIAOZHOU_SECRET_KEY || undefined,
   };
 }

@@ -1,9 +1,11 @@
 import type { Config } from './config.js';
+import type { CursorSigner } from './cursors.js';
 import type { Db, Dialect } from './db.js';
 import type { DeliveryWorker } from './delivery.js';
 import type { EventStore } from './events.js';
 import type { MigrationSet } from './migrations.js';
 import type { OwnershipDirectory } from './ownership.js';
+import type { PlatformSecrets } from './secrets.js';
 import type { LiveStream } from './stream.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -19,6 +21,10 @@ export interface AppContext {
   ownership: OwnershipDirectory;
   stream: LiveStream;
   delivery?: DeliveryWorker;
+  /** Keys derived from the master key: sealing of stored secrets. */
+  secrets: PlatformSecrets;
+  /** Signs and checks paging cursors. */
+  cursors: CursorSigner;
 }
 
 /** A module of the platform; `index.ts` of each module exports one. */

@@ -302,6 +302,7 @@ export async function createPgSchemaUrl(url: string, schema: string): Promise<st
 
 /** Drops a test schema created with `pgSchema`. */
 export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`drop schema if exists ${schema} cascade`);
@@ -346,6 +347,7 @@ export async function insertMany<T extends Record<string, unknown>>(
   const shape = `sqlite|${table}|${columns.join(',')}|${rows.length}|${tail(options)}`;
   let text = insertTexts.get(shape);
   if (!text) {
+    assertIdentifiers(table, columns);
     const tuple = `(${columns.map(() => '?').join(',')})`;
     text = `insert or rollback into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}${tail(options)}`;
     remember(shape, text);
@@ -419,6 +421,7 @@ export async function insertPgColumns(db: Executor, { table, columns, kinds, par
   const shape = `pg|${table}|${columns.join(',')}|${kinds.join(',')}|${tail(options)}`;
   let text = insertTexts.get(shape);
   if (!text) {
+    assertIdentifiers(table, columns);
     let n = 0;
     const args = kinds.flatMap((k) => (k === 'nulls' ? [] : k === 'joined'
       ? [`string_to_array($${++n}, ${PG_FIELD_SEPARATOR}, ${PG_NULL_FIELD})`]
@@ -433,6 +436,15 @@ export async function insertPgColumns(db: Executor, { table, columns, kinds, par
   }
   const result = await db.executeQuery(CompiledQuery.raw(text, params.filter((_, i) => kinds[i] !== 'nulls')));
   return result.rows as Record<string, unknown>[];
+}
+
+/**
+ * Table and column names go into the statement's text: they must be plain identifiers, so that a
+ * row built from input by mistake (its keys) could never add SQL. Checked once per shape.
+ */
+function assertIdentifiers(table: string, columns: string[]) {
+  const bad = [table, ...columns].find((name) => !/^[a-z_][a-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new TypeError(`insertMany: ${JSON.stringify(bad)} is not a plain identifier`);
 }
 
 function remember(shape: string, text: string) {

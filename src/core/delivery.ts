@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { CallbackAddressError, postCallback } from './callbacks.js';
 import type { Db } from './db.js';
+import { PlatformSecrets, subscriptionSecretContext } from './secrets.js';
 import { nowIso } from './time.js';
 
 export interface DeliveryOptions {
@@ -17,6 +18,8 @@ export interface DeliveryOptions {
   maxEventsPerNotification: number;
   /** Callbacks may go to local addresses (JIAOZHOU_WEBHOOKS_ALLOW_LOCAL; see core/callbacks.ts). */
   allowLocalCallbacks: boolean;
+  /** Opens the subscriptions' sealed secrets. */
+  secrets: Pick<PlatformSecrets, 'open'>;
 }
 
 export const DEFAULT_DELIVERY: DeliveryOptions = {
@@ -27,12 +30,28 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   requestTimeoutMs: 10_000,
   maxEventsPerNotification: 100,
   allowLocalCallbacks: false,
+  // The platform passes its own; this one opens only secrets stored before sealing existed.
+  secrets: { open: (stored) => { if (PlatformSecrets.isSealed(stored)) throw new Error('no key to open sealed secrets'); return stored; } },
 };
 
 export const TNT_API_VERSION = '2.2.0';
 
 export function sign(secretBase64: string, body: string): string {
   return `sha256=${createHmac('sha256', Buffer.from(secretBase64, 'base64')).update(body, 'utf8').digest('hex')}`;
+}
+
+/**
+ * The signature headers of a notification: DCSA's `Notification-Signature` (the body alone, kept
+ * for receivers that know only that), and a signature over the send time and the body, so that a
+ * receiver can refuse a notification recorded and sent again later (a replay).
+ */
+export function signatureHeaders(secretBase64: string, body: string, unixSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const timed = createHmac('sha256', Buffer.from(secretBase64, 'base64')).update(`${unixSeconds}.`, 'utf8').update(body, 'utf8').digest('hex');
+  return {
+    'Notification-Signature': sign(secretBase64, body),
+    'Notification-Timestamp': String(unixSeconds),
+    'Notification-Signature-V2': `t=${unixSeconds},sha256=${timed}`,
+  };
 }
 
 export function backoffMs(attempts: number, o: Pick<DeliveryOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
@@ -123,7 +142,8 @@ export class DeliveryWorker {
     try {
       const status = await postCallback(subscription.callback_url, {
         'content-type': 'application/json',
-        'Notification-Signature': sign(subscription.secret, body),
+        // Stored sealed (core/secrets.ts); opened only to sign.
+        ...signatureHeaders(this.options.secrets.open(subscription.secret, subscriptionSecretContext(subscription.id)), body),
         'Subscription-ID': subscription.id,
         'API-Version': TNT_API_VERSION,
       }, body, { timeoutMs: this.options.requestTimeoutMs, allowLocal: this.options.allowLocalCallbacks });

@@ -508,10 +508,15 @@ export function filterConditions(f: EventFilter, viewer: Viewer): RawBuilder<Sql
   if (f.carrierBookingReference) c.push(documentMatches(viewer, 'BKG', f.carrierBookingReference));
   if (f.transportDocumentReference) c.push(documentMatches(viewer, 'TRD', f.transportDocumentReference));
   for (const cmp of f.eventCreatedDateTime ?? []) {
-    c.push(sql<SqlBool>`events.event_created_date_time ${sql.raw(cmp.op)} ${cmp.value}`);
+    // The operator is one of our own fragments, looked up; a filter's text never becomes SQL.
+    const op = Object.hasOwn(COMPARISONS, cmp.op) ? COMPARISONS[cmp.op] : undefined;
+    if (!op || typeof cmp.value !== 'string') throw new TypeError(`not a comparison: ${JSON.stringify(cmp)}`);
+    c.push(sql<SqlBool>`events.event_created_date_time ${op} ${cmp.value}`);
   }
   return c;
 }
+
+const COMPARISONS: Record<Comparison, RawBuilder<unknown>> = { '=': sql`=`, '>': sql`>`, '>=': sql`>=`, '<': sql`<`, '<=': sql`<=` };
 
 export interface EventPage {
   events: StoredEvent[];

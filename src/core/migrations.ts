@@ -282,6 +282,18 @@ export const coreMigrations: MigrationSet = {
       }
     },
   }),
+  // The master key's fingerprint (never the key): nodes sharing the database must share the key
+  // that seals webhook secrets and signs cursors (core/secrets.ts).
+  '0006_sealed_secrets': (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('platform_keys')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await byteOrderText(db, dialect, ['platform_keys']);
+    },
+  }),
 };
 
 /**

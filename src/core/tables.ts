@@ -149,6 +149,7 @@ export interface SubscriptionRow {
   id: string;
   party_id: string;
   callback_url: string;
+  /** Sealed (`sealed:v1:…`, AES-256-GCM under a key derived from the master key; core/secrets.ts). */
   secret: string;
   /** JSON object of DCSA filters (eventType[], equipmentReference, ...). */
   filters: string;
@@ -165,6 +166,13 @@ export interface OutboxRow {
   next_attempt_at: string;
   last_error: string | null;
   delivered_at: string | null;
+}
+
+/** A fingerprint of the master key (core/secrets.ts), so that a node with another key refuses to start. */
+export interface PlatformKeyRow {
+  name: string;
+  fingerprint: string;
+  created_at: string;
 }
 
 export interface IdempotencyRow {
@@ -194,4 +202,5 @@ export interface Database {
   idempotency_keys: IdempotencyRow;
   party_codes: PartyCodeRow;
   agents: AgentRow;
+  platform_keys: PlatformKeyRow;
 }

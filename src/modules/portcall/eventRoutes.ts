@@ -21,7 +21,7 @@ import { validateImoNumber, validateUnLocode } from '../../standards/index.js';
 import { auditRead } from './access.js';
 import { UUID } from './checker.js';
 import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from './codes.js';
-import { codeList, dateTime, decodeCursor, nextPageHeaders, parseLimit, parseQuery, pattern, standard, text } from './paging.js';
+import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from './paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
 import { pc } from './schema.js';
 import { FeedbackElementSchema, PortCallEventSchema } from './schemas.js';
@@ -124,20 +124,13 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
-    const { limit: rawLimit, cursor, ...params } = request.query as Record<string, string | undefined>;
-    const unsupported = Object.keys(params).find((k) => UNSUPPORTED.includes(k));
+    const unsupported = Object.keys(request.query as object).find((k) => UNSUPPORTED.includes(k));
     if (unsupported) throw invalid(`/query/${unsupported}`, 'unsupported', `this publisher does not filter by ${unsupported}; it supports ${Object.keys(FILTERS).join(', ')}`);
-    let filter: TimestampFilter, limit: number, after: number | undefined;
-    if (cursor) {
-      ({ filter, limit, after } = decodeCursor<TimestampFilter>(cursor));
-      if (rawLimit !== undefined) limit = parseLimit(rawLimit);
-    } else {
-      filter = parseQuery<TimestampFilter>(params, FILTERS);
-      limit = parseLimit(rawLimit);
-    }
+    const scope = { list: 'GET /port-call/v2/events', partyId: who.partyId };
+    const { filter, query, limit, after } = readPage<TimestampFilter>(ctx.cursors, scope, request.query as Record<string, unknown>, FILTERS);
     const page = await queryTimestamps(db, who, filter, { afterSeq: after, limit });
     await auditRead(ctx.db, who, 'read', request, { events: page.items.length, portCallIds: [...new Set(page.items.map((t) => t.port_call_id))].slice(0, 200) });
-    nextPageHeaders(request, reply, page.nextAfter, filter, limit);
+    nextPageHeaders(request, reply, ctx.cursors, scope, page.nextAfter, query, limit);
     // Stored bodies are events as sent (already validated), returned without re-shaping.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { events: page.items.map((t) => JSON.parse(t.body) as any) };

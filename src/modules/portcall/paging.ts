@@ -1,35 +1,33 @@
-// Cursor paging as `/v2/events` does it: the cursor carries the filter and the last `seq`, so a
-// client follows `Next-Page-Cursor` without repeating its query and never sees an item twice.
+// Cursor paging as `/v2/events` does it (core/cursors.ts): the cursor carries the list's query
+// parameters and the last `seq`, signed for the list and the party, so a client follows
+// `Next-Page-Cursor` without repeating its query and never sees an item twice; the parameters
+// are validated again, by the same parsers, each time the cursor comes back.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_PAGE_SIZE, readPageRequest, type CursorScope, type CursorSigner, type PageRequest } from '../../core/cursors.js';
 import { invalid, ProblemError, type FieldError } from '../../core/errors.js';
 import { validateDateTime, type ValidationResult } from '../../standards/index.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
+export { MAX_PAGE_SIZE };
 
-export interface Cursor<F> { after: number; filter: F; limit: number }
-
-export const encodeCursor = <F>(c: Cursor<F>) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-export function decodeCursor<F>(value: string): Cursor<F> {
-  try {
-    const c = JSON.parse(Buffer.from(value, 'base64url').toString()) as Cursor<F>;
-    if (Number.isInteger(c.after) && Number.isInteger(c.limit) && typeof c.filter === 'object' && c.filter !== null) return c;
-  } catch { /* fall through to the error below */ }
-  throw invalid('/query/cursor', 'cursor', 'cursor is not one this server issued');
-}
-
-export function parseLimit(raw: string | undefined): number {
+export function parseLimit(raw: unknown): number {
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_PAGE_SIZE) throw invalid('/query/limit', 'range', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < 1 || n > MAX_PAGE_SIZE) throw invalid('/query/limit', 'range', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   return n;
 }
 
+/** A list's filter, page size and position, from its query string or from its cursor. */
+export function readPage<F extends object>(
+  cursors: CursorSigner, scope: CursorScope, query: Record<string, unknown>, parsers: { [K in keyof F]-?: (raw: string) => ValidationResult<F[K]> },
+): PageRequest<F> {
+  return readPageRequest(cursors, scope, query, (q) => parseQuery<F>(q, parsers), parseLimit);
+}
+
 /** Sets Next-Page-Cursor, Next-Page and Link when another page follows. */
-export function nextPageHeaders<F>(request: FastifyRequest, reply: FastifyReply, nextAfter: number | undefined, filter: F, limit: number): void {
+export function nextPageHeaders(request: FastifyRequest, reply: FastifyReply, cursors: CursorSigner, scope: CursorScope, nextAfter: number | undefined, query: Record<string, unknown>, limit: number): void {
   if (nextAfter === undefined) return;
-  const next = encodeCursor({ after: nextAfter, filter, limit });
+  const next = cursors.issue(scope, { query, after: nextAfter, limit });
   const url = `${request.url.split('?')[0]}?cursor=${next}`;
   reply.header('Next-Page-Cursor', next).header('Next-Page', url).header('Link', `<${url}>; rel="next"`);
 }
@@ -42,10 +40,11 @@ export function parseQuery<F extends object>(
   query: Record<string, unknown>, parsers: { [K in keyof F]-?: (raw: string) => ValidationResult<F[K]> }, ignore: readonly string[] = [],
 ): F {
   const errors: FieldError[] = [];
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, raw] of Object.entries(query)) {
     if (raw === undefined || ignore.includes(key)) continue;
-    const parse = (parsers as Record<string, (raw: string) => ValidationResult<unknown>>)[key];
+    // Own keys only: a parameter named `constructor` or `toString` is unknown, not Object's.
+    const parse = Object.hasOwn(parsers, key) ? (parsers as Record<string, (raw: string) => ValidationResult<unknown>>)[key] : undefined;
     if (!parse) { errors.push({ pointer: `/query/${key}`, rule: 'additionalProperties', detail: `unknown parameter ${key}` }); continue; }
     if (typeof raw !== 'string') { errors.push({ pointer: `/query/${key}`, rule: 'type', detail: `give ${key} once` }); continue; }
     const r = parse(raw);

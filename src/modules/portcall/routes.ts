@@ -12,7 +12,7 @@ import { validateImoNumber } from '../../standards/index.js';
 import { auditRead } from './access.js';
 import { createPortCall, updatePortCall } from './commands.js';
 import { DEFAULT_KPI_OPTIONS, GROUP_BY, groupKpis, kpiCalls, MAINLINE_MIN_TEU, type GroupBy } from './kpis.js';
-import { code, codeList, dateTime, decodeCursor, integer, nextPageHeaders, parseLimit, parseQuery, pattern, standard, text } from './paging.js';
+import { code, codeList, dateTime, integer, nextPageHeaders, parseQuery, pattern, readPage, standard, text } from './paging.js';
 import { PORT_CALL_STATUSES } from './projection.js';
 import { pc } from './schema.js';
 import { NewPortCallBody, PortCallChangesBody, TERMINAL_CODE } from './schemas.js';
@@ -64,18 +64,11 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
     schema: { tags, summary: 'Port calls you may see, with filters (terminal, vessel, service, from/to on the expected berth arrival, status) and cursor paging', querystring: Type.Object({}, { additionalProperties: true }) },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
-    const { limit: rawLimit, cursor, ...params } = request.query as Record<string, string | undefined>;
-    let filter: CallFilter, limit: number, after: number | undefined;
-    if (cursor) {
-      ({ filter, limit, after } = decodeCursor<CallFilter>(cursor));
-      if (rawLimit !== undefined) limit = parseLimit(rawLimit);
-    } else {
-      filter = parseQuery<CallFilter>(params, CALL_FILTERS);
-      limit = parseLimit(rawLimit);
-    }
+    const scope = { list: 'GET /v1/port-calls', partyId: who.partyId };
+    const { filter, query, limit, after } = readPage<CallFilter>(ctx.cursors, scope, request.query as Record<string, unknown>, CALL_FILTERS);
     const page = await listCalls(db, who, filter, { afterSeq: after, limit });
     await auditRead(ctx.db, who, 'read', request, { portCallIds: page.items.map((c) => c.id).slice(0, 200) });
-    nextPageHeaders(request, reply, page.nextAfter, filter, limit);
+    nextPageHeaders(request, reply, ctx.cursors, scope, page.nextAfter, query, limit);
     return page.items.map((c) => presentCall(c));
   });
 

@@ -36,7 +36,8 @@ export function parseEventFilter(input: Record<string, unknown>, at: string, all
   for (const [key, raw] of Object.entries(input)) {
     if (raw === undefined) continue;
     const pointer = `${at}/${key}`;
-    if (LISTS[key]) {
+    // Own keys only: a parameter named `constructor` or `toString` is unknown, not Object's.
+    if (Object.hasOwn(LISTS, key)) {
       const values = (Array.isArray(raw) ? raw : String(raw).split(',')).map((v) => String(v).trim()).filter(Boolean);
       const bad = values.find((v) => !LISTS[key].includes(v));
       if (bad !== undefined) errors.push({ pointer, rule: 'enum', detail: `${key}: "${bad}" is not one of ${LISTS[key].join(', ')}` });
@@ -44,13 +45,14 @@ export function parseEventFilter(input: Record<string, unknown>, at: string, all
     } else if ((STRINGS as readonly string[]).includes(key)) {
       if (typeof raw !== 'string' || !raw || raw.length > 100) errors.push({ pointer, rule: 'type', detail: `${key} must be a string of 1–100 characters` });
       else put(key as keyof EventFilter, raw as never);
-    } else if (CHECKED[key]) {
+    } else if (Object.hasOwn(CHECKED, key)) {
       const r = CHECKED[key](String(raw));
       if (!r.ok) errors.push({ pointer, rule: r.rule, detail: `${key}: ${r.message}` });
       else put(key as keyof EventFilter, (typeof r.value === 'string' ? r.value : String(raw)) as never);
     } else if (key === 'eventCreatedDateTime' || key.startsWith('eventCreatedDateTime:')) {
-      const op = OPERATORS[key.slice('eventCreatedDateTime:'.length)];
-      const r = validateDateTime(String(raw));
+      const opName = key.slice('eventCreatedDateTime:'.length);
+      const op = Object.hasOwn(OPERATORS, opName) ? OPERATORS[opName] : undefined;
+      const r = typeof raw === 'string' ? validateDateTime(raw) : { ok: false as const, rule: 'type', message: 'give it once, as a date-time' };
       if (op === undefined) errors.push({ pointer, rule: 'operator', detail: `unknown operator; use one of :gte :gt :lte :lt :eq` });
       else if (!r.ok) errors.push({ pointer, rule: r.rule, detail: `${key}: ${r.message}` });
       else (filter.eventCreatedDateTime ??= []).push({ op, value: r.value.utc });

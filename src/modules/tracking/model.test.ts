@@ -71,6 +71,47 @@ describe('validateEvent', () => {
   });
 });
 
+describe('validateEvent: bounds on free-form fields and references', () => {
+  const nestedIn = (depth: number): unknown => (depth === 0 ? 'x' : { next: nestedIn(depth - 1) });
+
+  it('refuses nesting deeper than 8 levels in any free-form field, naming where', () => {
+    const e = equipment();
+    (e.eventLocation as Record<string, unknown>).address = nestedIn(7);
+    assert.deepEqual(errorsOf(e), ['/body/eventLocation/address/next/next/next/next/next/next maxDepth']);
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    assert.deepEqual(errorsOf({ ...equipment(), seals: deep }), ['/body/seals/0/0/0/0/0/0/0 maxDepth']);
+    const ok = equipment();
+    (ok.eventLocation as Record<string, unknown>).address = nestedIn(6);
+    assert.deepEqual(errorsOf(ok), []);
+  });
+
+  it('refuses text over 1,000 characters and NUL characters anywhere', () => {
+    assert.deepEqual(errorsOf({ ...equipment(), seals: [{ sealNumber: 'x'.repeat(1001) }] }), ['/body/seals/0/sealNumber maxLength']);
+    const e = equipment();
+    (e.documentReferences as Record<string, unknown>[])[0].documentReferenceValue = 'BKG\u0000X';
+    assert.deepEqual(errorsOf(e), ['/body/documentReferences/0/documentReferenceValue noNul']);
+  });
+
+  it('refuses an event of more than 64 kB', () => {
+    const seals = Array.from({ length: 70 }, () => ({ sealNumber: 'x'.repeat(1000) }));
+    assert.deepEqual(errorsOf({ ...equipment(), seals }), ['/body maxBytes']);
+  });
+
+  it('caps the references of an event, and the document references of a request', () => {
+    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ documentReferenceType: 'BKG', documentReferenceValue: `BKG${i}` }));
+    assert.deepEqual(errorsOf({ ...equipment(), documentReferences: refs(20) }), []);
+    assert.deepEqual(errorsOf({ ...equipment(), documentReferences: refs(21) }), ['/body/documentReferences maxItems']);
+    const references = (n: number) => Array.from({ length: n }, (_, i) => ({ referenceType: 'FF', referenceValue: `R${i}` }));
+    assert.deepEqual(errorsOf({ ...equipment(), references: references(50) }), []);
+    assert.deepEqual(errorsOf({ ...equipment(), references: references(51) }), ['/body/references maxItems']);
+    const batch = Array.from({ length: 251 }, () => ({ ...equipment(), documentReferences: refs(20) }));
+    const r = checkPublishRequest(JSON.stringify(batch), NOW);
+    assert.deepEqual(r.ok ? r : r.errors.map((x) => `${x.pointer} ${x.rule}`), ['/body/250/documentReferences maxDocumentReferencesPerRequest']);
+    assert.ok(checkPublishRequest(JSON.stringify(batch.slice(0, 250)), NOW).ok);
+  });
+});
+
 describe('packRequest / unpackRequest (the validation thread\'s answer)', () => {
   it('give back the checked request exactly: every example event, a rejected item, a lone event, a failed request', () => {
     const bad = { ...equipment(), emptyIndicatorCode: 'HALF' };

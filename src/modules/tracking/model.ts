@@ -1,6 +1,7 @@
 // DCSA Track & Trace 2.2 events: the code lists, and the validation that turns a published event
 // into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
 import type { FieldError } from '../../core/errors.js';
+import { jsonLimitError, MAX_BODY_DEPTH } from '../../core/jsonLimits.js';
 import type { NewEvent } from '../../core/events.js';
 import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
 
@@ -21,6 +22,22 @@ const FIELDS_BY_TYPE: Record<string, Set<string>> = {
   TRANSPORT: new Set([...COMMON_FIELDS, 'transportEventTypeCode', 'delayReasonCode', 'changeRemark', 'transportCall', 'documentReferences']),
   SHIPMENT: new Set([...COMMON_FIELDS, 'shipmentEventTypeCode', 'documentID', 'documentTypeCode', 'reason']),
 };
+
+/**
+ * Bounds no real DCSA event comes near (the specification's examples are 4 levels deep and under
+ * 2 kB), so that whatever is stored can always be served again: a deeply nested free-form field
+ * (an address, seals) made every list including it answer 500.
+ */
+export const MAX_EVENT_DEPTH = 8;
+export const MAX_TEXT_LENGTH = 1000;
+export const MAX_EVENT_BYTES = 64 * 1024;
+/**
+ * Every document named on one event is linked to every other (a shipment), so the references of
+ * an event, and of a request, are bounded: one event of 1,000 references wrote 999,000 links.
+ */
+export const MAX_DOCUMENT_REFERENCES = 20;
+export const MAX_REFERENCES = 50;
+export const MAX_REQUEST_DOCUMENT_REFERENCES = 5000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Actual events cannot lie in the future; allow for publishers' clocks running a little fast. */
@@ -80,10 +97,11 @@ class Checker {
     return v;
   }
 
-  array(o: Obj, key: string, path: string): unknown[] | undefined {
+  array(o: Obj, key: string, path: string, max?: number): unknown[] | undefined {
     const v = o[key];
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) return this.fail(`${path}/${key}`, 'type', `${key} must be an array`);
+    if (max !== undefined && v.length > max) return this.fail(`${path}/${key}`, 'maxItems', `${key} holds at most ${max} items`);
     return v;
   }
 }
@@ -95,6 +113,9 @@ class Checker {
 export function validateEvent(raw: unknown, at: string, now: Date = new Date()): ValidatedEvent {
   const c = new Checker(at);
   if (!isObj(raw)) return { ok: false, errors: [{ pointer: at, rule: 'type', detail: 'an event must be a JSON object' }] };
+  // First the shape, then the rules: nothing below may serialise a value nested without bound.
+  const shape = jsonLimitError(raw, at, { maxDepth: MAX_EVENT_DEPTH, maxStringLength: MAX_TEXT_LENGTH });
+  if (shape) return { ok: false, errors: [shape] };
 
   const eventId = c.string(raw, 'eventID', '', { required: true, max: 100 });
   if (eventId && !UUID.test(eventId)) c.fail('/eventID', 'format', 'eventID must be a UUID');
@@ -112,14 +133,14 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
   }
 
   const refs: NewEvent['documentReferences'] = [];
-  (c.array(raw, 'documentReferences', '') ?? []).forEach((r, i) => {
+  (c.array(raw, 'documentReferences', '', MAX_DOCUMENT_REFERENCES) ?? []).forEach((r, i) => {
     const path = `/documentReferences/${i}`;
     if (!isObj(r)) return c.fail(path, 'type', 'a document reference must be an object');
     const type = c.code(r, 'documentReferenceType', path, DOCUMENT_REFERENCE_TYPES, true);
     const value = c.string(r, 'documentReferenceValue', path, { required: true, max: 100 });
     if (type && value) refs.push({ type, value });
   });
-  (c.array(raw, 'references', '') ?? []).forEach((r, i) => {
+  (c.array(raw, 'references', '', MAX_REFERENCES) ?? []).forEach((r, i) => {
     const path = `/references/${i}`;
     if (!isObj(r)) return c.fail(path, 'type', 'a reference must be an object');
     c.string(r, 'referenceType', path, { required: true, max: 3 });
@@ -170,6 +191,7 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
   if (c.errors.length) return { ok: false, errors: c.errors };
   const createdAt = eventCreatedDateTime ?? now.toISOString();
   const body = JSON.stringify(eventCreatedDateTime ? raw : { ...raw, eventCreatedDateTime: createdAt });
+  if (Buffer.byteLength(body) > MAX_EVENT_BYTES) return { ok: false, errors: [{ pointer: at, rule: 'maxBytes', detail: `an event may have at most ${MAX_EVENT_BYTES} bytes of JSON` }] };
   const str = (o: Obj | undefined, k: string) => (o && typeof o[k] === 'string' ? (o[k] as string) : null);
   return {
     ok: true,
@@ -223,6 +245,18 @@ export function checkPublishRequest(text: string, now: Date): CheckedRequest {
   const items = single ? [body] : (body as unknown[]);
   if (!single && items.length > MAX_BATCH_EVENTS) {
     return { ok: false, errors: [{ pointer: '/body', rule: 'maxItems', detail: `a batch holds at most ${MAX_BATCH_EVENTS} events` }] };
+  }
+  // A batch is bounded in depth as every other body is; the tighter bounds of an event, and NUL
+  // characters, reject only the item that breaks them (validateEvent).
+  const tooDeep = single ? undefined : jsonLimitError(body, '/body', { maxDepth: MAX_BODY_DEPTH, noNul: false });
+  if (tooDeep) return { ok: false, errors: [tooDeep] };
+  let references = 0;
+  for (const [i, item] of items.entries()) {
+    const refs = (item as { documentReferences?: unknown } | null)?.documentReferences;
+    if (Array.isArray(refs) && (references += refs.length) > MAX_REQUEST_DOCUMENT_REFERENCES) {
+      return { ok: false, errors: [{ pointer: `${single ? '/body' : `/body/${i}`}/documentReferences`, rule: 'maxDocumentReferencesPerRequest',
+        detail: `a request may carry at most ${MAX_REQUEST_DOCUMENT_REFERENCES} document references in all` }] };
+    }
   }
   return {
     ok: true,

@@ -14,6 +14,8 @@ import { eventVisibleTo } from '../../core/access.js';
 import { containerTimeline, fromRow, getEvent, publisherOf, queryEvents, type EventFilter, type StoredEvent, type TimelineEvent } from '../../core/events.js';
 import { refusedPublishes } from '../../core/ownership.js';
 import { idempotent } from '../../core/idempotency.js';
+import { MAX_PAGE_SIZE, readPageRequest } from '../../core/cursors.js';
+import { subscriptionSecretContext } from '../../core/secrets.js';
 import { nowIso } from '../../core/time.js';
 import { validateContainerNumber } from '../../standards/index.js';
 import { FILTER_PARAMETERS, parseEventFilter } from './filters.js';
@@ -22,25 +24,15 @@ import { EventValidator } from './validator.js';
 import { EventSchema, PublishResultSchema, SubscriptionSchema } from './schemas.js';
 
 const DEFAULT_PAGE_SIZE = 100;
-const MAX_PAGE_SIZE = 1000;
 const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_SHIPMENT_EVENTS_SCANNED = 20_000;
-
-interface Cursor { after: number; filter: EventFilter; limit: number }
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(value: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(value, 'base64url').toString()) as Cursor;
-    if (Number.isInteger(c.after) && Number.isInteger(c.limit) && typeof c.filter === 'object') return c;
-  } catch { /* fall through to the error below */ }
-  throw invalid('/query/cursor', 'cursor', 'cursor is not one this server issued');
-}
+/** Cursors of this list are valid for it alone (and for the party they were issued to). */
+const EVENT_LIST = 'GET /v2/events';
 
 function parseLimit(raw: unknown): number {
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
   const n = Number(raw);
-  if (!/^\d+$/.test(String(raw)) || n < 1 || n > MAX_PAGE_SIZE) throw invalid('/query/limit', 'range', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < 1 || n > MAX_PAGE_SIZE) throw invalid('/query/limit', 'range', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   return n;
 }
 
@@ -70,22 +62,14 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
-    const { limit: rawLimit, cursor: rawCursor, ...params } = request.query as Record<string, string | undefined>;
-    let filter: EventFilter, limit: number, after: number | undefined;
-    if (rawCursor) {
-      const c = decodeCursor(rawCursor);
-      ({ filter, limit, after } = c);
-      if (rawLimit !== undefined) limit = parseLimit(rawLimit);
-    } else {
-      filter = parseEventFilter(params, '/query');
-      limit = parseLimit(rawLimit);
-    }
+    const scope = { list: EVENT_LIST, partyId: viewer.partyId };
+    const { filter, query, limit, after } = readPageRequest(ctx.cursors, scope, request.query as Record<string, unknown>, (q) => parseEventFilter(q, '/query'), parseLimit);
     const page = await queryEvents(ctx.db, viewer, filter, { afterSeq: after, limit });
     await auditAuthorityRead(ctx, viewer, request, page.events);
     const path = request.url.split('?')[0];
     reply.header('Current-Page', request.url);
     if (page.nextAfter !== undefined) {
-      const next = encodeCursor({ after: page.nextAfter, filter, limit });
+      const next = ctx.cursors.issue(scope, { query, after: page.nextAfter, limit });
       const url = `${path}?cursor=${next}`;
       reply.header('Next-Page-Cursor', next).header('Next-Page', url).header('Link', `<${url}>; rel="next"`);
     }
@@ -107,7 +91,8 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
   const validator = new EventValidator();
   app.addHook('onClose', () => validator.close());
   await app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
+    // JSON only: any other type of body is a 415 (a text body once reached the validator as a string).
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BODY_BYTES }, (_request, bytes, done) => done(null, bytes));
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/v2/events', {
       bodyLimit: MAX_BATCH_BODY_BYTES,
@@ -123,7 +108,8 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
       validatorCompiler: () => (data: unknown) => ({ value: data }),
     }, async (request, reply) => {
       const publisher = requirePrincipal(request);
-      const checked = await validator.check(request.body as unknown as Buffer, new Date());
+      if (!Buffer.isBuffer(request.body)) throw invalid('/body', 'required', 'send one event or an array of events as application/json');
+      const checked = await validator.check(request.body, new Date());
       if (!checked.ok) throw invalid(checked.errors[0].pointer, checked.errors[0].rule, checked.errors[0].detail);
       // A valid event may still not be this party's to send: a booking or B/L of a carrier it
       // does not act for, or another carrier's box (core/ownership.ts).
@@ -323,7 +309,9 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
     const filters = filtersOf(body);
     const res = await idempotent(ctx.db, request, viewer, async (tx) => {
       const now = nowIso();
-      const row = { id: randomUUID(), party_id: viewer.partyId, callback_url: callbackUrl, secret, filters: JSON.stringify(filters), created_at: now, updated_at: now };
+      const id = randomUUID();
+      // Sealed: a read of the database alone does not reveal the secret (core/secrets.ts).
+      const row = { id, party_id: viewer.partyId, callback_url: callbackUrl, secret: ctx.secrets.seal(secret, subscriptionSecretContext(id)), filters: JSON.stringify(filters), created_at: now, updated_at: now };
       await tx.insertInto('subscriptions').values(row).execute();
       await audit(tx, viewer, { action: 'subscription.create', resource: `subscription:${row.id}`, detail: { callbackUrl, filters } });
       return { status: 201, body: presentSubscription(row) };
@@ -355,7 +343,8 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
     const viewer = requirePrincipal(request);
     const secret = parseSecret(request.body.secret, '/body/secret');
     await own(viewer, request.params.subscriptionID);
-    await ctx.db.updateTable('subscriptions').set({ secret, updated_at: nowIso() }).where('id', '=', request.params.subscriptionID).execute();
+    const sealed = ctx.secrets.seal(secret, subscriptionSecretContext(request.params.subscriptionID));
+    await ctx.db.updateTable('subscriptions').set({ secret: sealed, updated_at: nowIso() }).where('id', '=', request.params.subscriptionID).execute();
     return reply.code(204).send();
   });
 
