@@ -28,8 +28,8 @@ describe('paging cursors are signed, scoped and validated again', () => {
   let othersIds: string[];
   before(async () => {
     t = await testPlatform();
-    carrierA = await t.party('Carrier A', ['carrier']);
-    carrierB = await t.party('Carrier B', ['carrier']);
+    carrierA = await t.party('Carrier A', ['carrier'], { referencePrefixes: ['BKG-CUR-A'] });
+    carrierB = await t.party('Carrier B', ['carrier'], { referencePrefixes: ['BKG-CUR-B'] });
     const own = Array.from({ length: 3 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('AAAU', i), bookings: ['BKG-CUR-A'] }));
     const others = Array.from({ length: 2 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('BBBU', i), bookings: ['BKG-CUR-B'] }));
     assert.equal((await t.inject({ method: 'POST', url: '/v2/events', headers: carrierA.auth, payload: own })).statusCode, 200);
@@ -123,7 +123,7 @@ describe('bad input is a 400 naming the field, never a 500', () => {
   let forwarder: TestParty;
   before(async () => {
     t = await testPlatform();
-    carrier = await t.party('Carrier', ['carrier']);
+    carrier = await t.party('Carrier', ['carrier'], { referencePrefixes: ['BKG'] });
     forwarder = await t.party('Forwarder', ['forwarder']);
   });
   after(() => t.close());
@@ -244,7 +244,7 @@ describe('webhook secrets', () => {
   let carrier: TestParty;
   before(async () => {
     t = await testPlatform({ delivery: { pollIntervalMs: 50, baseBackoffMs: 50, maxBackoffMs: 200, maxAttempts: 3, requestTimeoutMs: 2000 } });
-    carrier = await t.party('Carrier', ['carrier']);
+    carrier = await t.party('Carrier', ['carrier'], { referencePrefixes: ['BKG'] });
   });
   after(() => t.close());
 
