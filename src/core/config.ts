@@ -17,6 +17,8 @@ export interface Config {
   logLevel: string;
   /** Webhook callbacks may go to loopback and private addresses (see core/callbacks.ts). */
   webhooksAllowLocal: boolean;
+  /** Below this free space in the data directory `/ready` answers 503 (embedded database). */
+  minFreeDiskMb: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +36,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: resolve(env.JIAOZHOU_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL ?? 'warn',
     webhooksAllowLocal: env.JIAOZHOU_WEBHOOKS_ALLOW_LOCAL === '1',
+    minFreeDiskMb: nonNegative(env, 'JIAOZHOU_MIN_FREE_DISK_MB', 256),
   };
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of at least 0, got ${raw}`);
+  return value;
 }

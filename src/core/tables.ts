@@ -156,6 +156,37 @@ export interface IdempotencyRow {
   created_at: string;
 }
 
+/** An incident or a maintenance window on the public status page (core/status.ts). */
+export interface StatusNoticeRow {
+  id: string;
+  kind: 'incident' | 'maintenance';
+  severity: 'minor' | 'major' | 'critical';
+  /** The status of the latest update. */
+  status: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  /** JSON array of the affected components (api, ingest, …). */
+  components: string;
+  starts_at: string;
+  /** The planned end (maintenance) or expected end; null when open. */
+  ends_at: string | null;
+  /** When an update resolved (incident) or completed (maintenance) it. */
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusNoticeUpdateRow {
+  id: Generated<number>;
+  notice_id: string;
+  status: string;
+  message_zh: string;
+  message_en: string;
+  at: string;
+}
+
 export interface Database {
   parties: PartyRow;
   users: UserRow;
@@ -172,4 +203,6 @@ export interface Database {
   subscriptions: SubscriptionRow;
   outbox: OutboxRow;
   idempotency_keys: IdempotencyRow;
+  status_notices: StatusNoticeRow;
+  status_notice_updates: StatusNoticeUpdateRow;
 }
