@@ -58,7 +58,7 @@ function NoticeCard({ notice, admin, onChanged }: { notice: StatusNotice; admin:
   const text = useBilingual();
   const closed = notice.resolvedAt !== null;
   const window = [
-    `${t('status.starts')} ${at(notice.startsAt)}`,
+    `${t(Date.parse(notice.startsAt) <= Date.now() ? 'status.started' : 'status.starts')} ${at(notice.startsAt)}`,
     ...(notice.endsAt ? [`${t('status.ends')} ${at(notice.endsAt)}`] : []),
     ...(notice.resolvedAt ? [`${t(notice.kind === 'incident' ? 'status.resolvedAt' : 'status.completedAt')} ${at(notice.resolvedAt)}`] : []),
   ];
@@ -133,7 +133,10 @@ export function StatusBoard({ admin }: { admin: boolean }) {
       {failure && <Alert type="error" showIcon title={failure.title} description={failure.detail} style={{ marginBottom: 16 }} />}
       {page && (
         <>
-          <Alert type={STATE_COLOR[page.overall] as 'success' | 'warning' | 'error'} showIcon title={t(`status.overall.${page.overall}`)} data-testid="status-overall" style={{ marginBottom: 16 }} />
+          {/* The measurements may look healthy while an operator handles an incident: the banner says so. */}
+          {page.overall === 'operational' && page.notices.active.some((n) => n.kind === 'incident')
+            ? <Alert type="warning" showIcon title={t('status.overall.incident')} data-testid="status-overall" style={{ marginBottom: 16 }} />
+            : <Alert type={STATE_COLOR[page.overall] as 'success' | 'warning' | 'error'} showIcon title={t(`status.overall.${page.overall}`)} data-testid="status-overall" style={{ marginBottom: 16 }} />}
           <Row gutter={[16, 16]}>
             {page.components.map((c) => <Col key={c.component} xs={24} md={12} xl={8}><ComponentCard health={c} /></Col>)}
           </Row>
