@@ -122,7 +122,7 @@ const PRIVATE_FILE = 0o600;
 /** The data directory is the platform's own: created 0700, and narrowed to it if it was wider. */
 export function privateDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
-  chmodSync(dir, PRIVATE_DIR);
+  narrow(dir, PRIVATE_DIR);
 }
 
 /**
@@ -131,7 +131,17 @@ export function privateDataDir(dir: string): void {
  */
 export function ownerOnlyDatabaseFile(file: string): void {
   closeSync(openSync(file, 'a', PRIVATE_FILE));
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, PRIVATE_FILE);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) narrow(f, PRIVATE_FILE);
+}
+
+// A directory or file another account owns (a mounted volume, say) cannot be changed by the
+// server; it then starts as before, and the deployment sets the modes itself.
+function narrow(path: string, mode: number) {
+  try {
+    chmodSync(path, mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+  }
 }
 
 const CHECKPOINT_EVERY_MS = 1_000;

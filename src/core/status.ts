@@ -68,7 +68,9 @@ class IngestRate {
   private samples: { at: number; stored: number }[] = [];
 
   perSecond(stored: number, now = Date.now()): number | null {
-    this.samples.push({ at: now, stored });
+    // One sample a second at most, so that many readers keep a minute's worth of a few dozen.
+    const last = this.samples.at(-1);
+    if (!last || now - last.at >= 1000) this.samples.push({ at: now, stored });
     // Keep the newest sample at least a window old, and every one since.
     while (this.samples.length > 2 && now - this.samples[1].at >= RATE_WINDOW_MS) this.samples.shift();
     const first = this.samples[0];
