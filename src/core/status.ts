@@ -174,8 +174,9 @@ async function deliveryFigures(ctx: AppContext, now: string) {
 const Strict = { additionalProperties: false };
 // One of a list: an `enum` (a union of literals would have Ajv report every branch that failed).
 const literals = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
-// A text must say something: at least one character that is not white space.
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+// A text must say something (a character that is not white space) and hold no NUL, which
+// PostgreSQL cannot store in text.
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^(?=[^\\u0000]*\\S)[^\\u0000]*$' });
 const Bilingual = (maxLength: number) => Type.Object({ zh: Text(maxLength), en: Text(maxLength) }, Strict);
 const Time = Type.String({ description: 'ISO 8601 date-time with offset', maxLength: 64 });
 const NoticeStatusSchema = literals([...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES]);
