@@ -104,7 +104,17 @@ export function restoreDatabase(backupFile: string, databaseFile: string, knownM
     return { ...check, previous: null };
   }
 
-  const lock = new SQLite(databaseFile, { fileMustExist: true, timeout: 0 });
+  // The copy is made before the lock is taken: the lock is then held for a checkpoint and two
+  // renames, not for the copy of a large file, during which a server started by mistake would
+  // wait on the lock and could then open the file being replaced.
+  put();
+  let lock: SQLite.Database;
+  try {
+    lock = new SQLite(databaseFile, { fileMustExist: true, timeout: 0 });
+  } catch (e) {
+    rmSync(incoming, { force: true });
+    throw e;
+  }
   try {
     try {
       lock.pragma('locking_mode = EXCLUSIVE');
@@ -122,7 +132,6 @@ export function restoreDatabase(backupFile: string, databaseFile: string, knownM
     lock.pragma('wal_checkpoint(TRUNCATE)');
     lock.pragma('journal_mode = DELETE');
     rmSync(`${databaseFile}-shm`, { force: true });
-    put();
     const previous = `${databaseFile}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(databaseFile, previous);
     renameSync(incoming, databaseFile);
