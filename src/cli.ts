@@ -1,8 +1,8 @@
 // `jiaozhou serve | migrate | admin …` — the operator's command line.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './core/config.js';
-import { join } from 'node:path';
 import { backupDatabase, BackupError, restoreDatabase } from './core/backup.js';
 import { openDb, sqliteFileIn } from './core/db.js';
 import { createApiKey, createParty, createUser, ROLES, type Role } from './core/identity.js';
