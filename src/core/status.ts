@@ -228,6 +228,8 @@ export async function statusRoutes(app: FastifyInstance, ctx: AppContext): Promi
   loopDelay.enable();
   // The event loop's delay over about the last minute, not since the process started.
   const resetLoopDelay = setInterval(() => loopDelay.reset(), RATE_WINDOW_MS).unref();
+  // Starting (loading modules, migrating) blocks the loop by design: measure from ready on.
+  app.addHook('onReady', async () => loopDelay.reset());
   app.addHook('onClose', async () => { clearInterval(resetLoopDelay); loopDelay.disable(); });
   const rate = new IngestRate();
 
