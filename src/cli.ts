@@ -1,8 +1,10 @@
 // `jiaozhou serve | migrate | admin …` — the operator's command line.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './core/config.js';
-import { openDb } from './core/db.js';
+import { backupDatabase, BackupError, restoreDatabase } from './core/backup.js';
+import { openDb, sqliteFileIn } from './core/db.js';
 import { createApiKey, createParty, createUser, requireParty, ROLES, type Role } from './core/identity.js';
 import { partyCodes, setPartyCodes } from './core/ownership.js';
 import { coreMigrations, migrate } from './core/migrations.js';
@@ -21,12 +23,17 @@ const USAGE = `Usage: jiaozhou <command>
   admin create-api-key --party ID [--label L]   (prints the key once)
   admin set-codes --party ID [--reference-prefix P ...] [--equipment-code XXXU ...]
                                           a carrier's booking/B/L prefixes and container owner codes
+  admin backup [--to FILE]                a consistent copy of the embedded database, also while the
+                                          server runs (default DATA_DIR/backups/jiaozhou-<time>.sqlite)
+  admin restore --from FILE               put a backup in place of the embedded database (the server
+                                          must be stopped; the replaced file is kept beside it)
 ${SIMULATE_USAGE}
 ${BERTH_USAGE}
 
 Environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL),
 JIAOZHOU_BOOTSTRAP_ADMIN_KEY, JIAOZHOU_DEMO=0 (no demo port), JIAOZHOU_DEMO_SAMPLE (0.1),
-JIAOZHOU_DEMO_SPEED (60), JIAOZHOU_DEMO_BACKFILL_DAYS (3), JIAOZHOU_DEMO_YEAR. Roles: ${ROLES.join(', ')}.`;
+JIAOZHOU_DEMO_SPEED (60), JIAOZHOU_DEMO_BACKFILL_DAYS (3), JIAOZHOU_DEMO_YEAR, JIAOZHOU_MIN_FREE_DISK_MB (256).
+Roles: ${ROLES.join(', ')}.`;
 
 async function main(argv: string[]) {
   const [command, sub, ...rest] = argv;
@@ -68,8 +75,11 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
       name: { type: 'string' }, role: { type: 'string', multiple: true }, party: { type: 'string' },
       username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' },
       'reference-prefix': { type: 'string', multiple: true }, 'equipment-code': { type: 'string', multiple: true },
+      to: { type: 'string' }, from: { type: 'string' },
     },
   });
+  // Backup and restore work on the file, before (and without) opening the database for commands.
+  if (sub === 'backup' || sub === 'restore') return backupCommand(sub, values, config);
   const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(handle.db, handle.dialect, [coreMigrations, ...MODULES.flatMap((m) => (m.migrations ? [m.migrations] : []))]);
@@ -111,7 +121,24 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
   }
 }
 
+async function backupCommand(sub: 'backup' | 'restore', values: { to?: string; from?: string }, config: ReturnType<typeof loadConfig>) {
+  if (config.databaseUrl) {
+    throw new BackupError('the platform uses PostgreSQL (DATABASE_URL): back it up with pg_dump -Fc and restore it with pg_restore (README, Backups)');
+  }
+  const known = [coreMigrations, ...MODULES.flatMap((m) => (m.migrations ? [m.migrations] : []))].flatMap((set) => Object.keys(set));
+  const database = sqliteFileIn(config.dataDir);
+  if (sub === 'backup') {
+    const file = values.to ?? join(config.dataDir, 'backups', `jiaozhou-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
+    const check = await backupDatabase(database, file, known);
+    console.log(JSON.stringify({ backup: file, migrations: check.migrations.length }, null, 2));
+    return;
+  }
+  if (!values.from) throw new BackupError(`missing --from\n\n${USAGE}`);
+  const result = restoreDatabase(values.from, database, known);
+  console.log(JSON.stringify({ restored: values.from, database, previous: result.previous, migrations: result.migrations.length }, null, 2));
+}
+
 main(process.argv.slice(2)).catch((e) => {
-  console.error(e instanceof ProblemError ? `error: ${e.message}` : e instanceof Error ? e.message : e);
+  console.error(e instanceof ProblemError || e instanceof BackupError ? `error: ${e.message}` : e instanceof Error ? e.message : e);
   process.exit(1);
 });

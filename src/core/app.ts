@@ -8,11 +8,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import { registerAuth } from './auth.js';
 import type { AppContext, PlatformModule } from './context.js';
 import { TNT_API_VERSION } from './delivery.js';
-import { registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
+import { problem, registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
 import { migrationsApplied, type MigrationSet } from './migrations.js';
 import { dbMetrics, ping } from './db.js';
 import { registerInputGuards } from './input.js';
 import { coreRoutes } from './routes.js';
+import { lowDiskSpace, statusRoutes } from './status.js';
 
 export const PLATFORM_API_VERSION = '1.0.0';
 const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -53,14 +54,17 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { tags: ['Operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { tags: ['Operations'], summary: 'Database reachable and migrations applied' } }, async (_request, reply) => {
+  app.get('/ready', { schema: { tags: ['Operations'], summary: 'Database reachable, migrations applied and, for the embedded database, disk space left' } }, async (_request, reply) => {
+    const unready = (detail: string) => sendProblem(reply, problem('unavailable', detail));
     try {
       await ping(ctx.db);
-      if (!(await migrationsApplied(ctx.db, ctx.dialect, migrationSets))) return reply.code(503).type('application/problem+json').send({ type: 'urn:jiaozhou:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'migrations pending' });
-      return { status: 'ready', database: ctx.dialect };
+      if (!(await migrationsApplied(ctx.db, ctx.dialect, migrationSets))) return unready('migrations pending');
     } catch {
-      return reply.code(503).type('application/problem+json').send({ type: 'urn:jiaozhou:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'database unreachable' });
+      return unready('database unreachable');
     }
+    const low = await lowDiskSpace(ctx);
+    if (low) return unready(low);
+    return { status: 'ready', database: ctx.dialect };
   });
 
   app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Counters in the Prometheus text format' } }, async (_request, reply) => {
@@ -77,6 +81,7 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   });
 
   await coreRoutes(app, ctx);
+  await statusRoutes(app, ctx);
   for (const m of modules) await m.register(app, ctx);
 
   const web = existsSync(ctx.config.webDir);

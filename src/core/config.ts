@@ -22,6 +22,8 @@ export interface Config {
    * DATA_DIR/secret.key (created on first start). Nodes sharing a database must share it.
    */
   secretKey: string | undefined;
+  /** Below this free space in the data directory `/ready` answers 503 (embedded database). */
+  minFreeDiskMb: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,5 +42,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'warn',
     webhooksAllowLocal: env.JIAOZHOU_WEBHOOKS_ALLOW_LOCAL === '1',
     secretKey: env.JIAOZHOU_SECRET_KEY || undefined,
+    minFreeDiskMb: nonNegative(env, 'JIAOZHOU_MIN_FREE_DISK_MB', 256),
   };
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of at least 0, got ${raw}`);
+  return value;
 }

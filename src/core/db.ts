@@ -1,6 +1,6 @@
 // The database: Kysely over embedded SQLite (default) or PostgreSQL (DATABASE_URL).
 // Everything else talks SQL only through the `Db` returned here.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -71,13 +71,20 @@ export interface OpenDbOptions {
   flushedCommits?: boolean;
 }
 
+/** The embedded database in a data directory. */
+export const sqliteFileIn = (dataDir: string): string => join(dataDir, 'jiaozhou.sqlite');
+
 // PostgreSQL returns int8 (bigserial, count) as strings; our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
-  const file = options.sqliteFile ?? join(options.dataDir ?? './data', 'jiaozhou.sqlite');
-  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true });
+  const file = options.sqliteFile ?? sqliteFileIn(options.dataDir ?? './data');
+  if (file !== ':memory:') {
+    if (options.sqliteFile) mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR });
+    else privateDataDir(options.dataDir ?? './data');
+    ownerOnlyDatabaseFile(file);
+  }
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer. An acknowledged write must survive a crash or power
   // loss: either every commit waits for the disk (synchronous=FULL), or the server waits for
@@ -105,6 +112,36 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
       await db.destroy();
     },
   };
+}
+
+// The database holds every party's shipments, password hashes and webhook secrets: only the
+// account the server runs as may read it.
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
+/** The data directory is the platform's own: created 0700, and narrowed to it if it was wider. */
+export function privateDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  narrow(dir, PRIVATE_DIR);
+}
+
+/**
+ * The database file is created 0600 before SQLite opens it (an existing one is narrowed to it):
+ * SQLite gives its -wal and -shm files the mode of the database file, so they follow.
+ */
+export function ownerOnlyDatabaseFile(file: string): void {
+  closeSync(openSync(file, 'a', PRIVATE_FILE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) narrow(f, PRIVATE_FILE);
+}
+
+// A directory or file another account owns (a mounted volume, say) cannot be changed by the
+// server; it then starts as before, and the deployment sets the modes itself.
+function narrow(path: string, mode: number) {
+  try {
+    chmodSync(path, mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+  }
 }
 
 const CHECKPOINT_EVERY_MS = 1_000;

@@ -121,9 +121,23 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return sendProblem(reply, problem('validation', fe.message, undefined, request.url));
     }
+    if (isDiskFull(err)) {
+      request.log.error({ err }, 'disk full');
+      return sendProblem(reply, problem('unavailable', 'the server has no disk space left to write; nothing of this request was stored, retry later', undefined, request.url));
+    }
     request.log.error({ err }, 'unexpected error');
     return sendProblem(reply, problem('internal', 'An unexpected error occurred; it has been logged.', undefined, request.url));
   });
+}
+
+/**
+ * A write that found no room: SQLite's SQLITE_FULL, PostgreSQL's disk_full (SQLSTATE 53100), or
+ * the file system's ENOSPC (the log sync). The transaction rolled back, so the client may retry
+ * once an operator has made room: the server is unavailable, not broken.
+ */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
 }
 
 export const routeNotFound = (request: FastifyRequest) =>

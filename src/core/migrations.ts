@@ -294,6 +294,39 @@ export const coreMigrations: MigrationSet = {
       await byteOrderText(db, dialect, ['platform_keys']);
     },
   }),
+  // The public status page's notices (core/status.ts): incidents and maintenance an operator
+  // posts, each with its history of updates, in Chinese and English.
+  '0007_status_notices': (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('status_notices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('title_zh', 'text', (c) => c.notNull())
+        .addColumn('title_en', 'text', (c) => c.notNull())
+        .addColumn('body_zh', 'text', (c) => c.notNull())
+        .addColumn('body_en', 'text', (c) => c.notNull())
+        .addColumn('components', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'text', (c) => c.notNull())
+        .addColumn('ends_at', 'text')
+        .addColumn('resolved_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('status_notices_resolved').on('status_notices').columns(['resolved_at', 'starts_at']).execute();
+      await db.schema.createTable('status_notice_updates')
+        .addColumn('id', autoId(dialect), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('notice_id', 'text', (c) => c.notNull().references('status_notices.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('message_zh', 'text', (c) => c.notNull())
+        .addColumn('message_en', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('status_notice_updates_notice').on('status_notice_updates').columns(['notice_id', 'id']).execute();
+      await byteOrderText(db, dialect, ['status_notices', 'status_notice_updates']);
+    },
+  }),
 };
 
 /**

@@ -36,6 +36,11 @@ export class LiveStream {
     });
   }
 
+  /** Open connections; the stream follows the event table while there is at least one (status page). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** New events were committed here: look now instead of at the next poll. */
   poke(): void {
     if (this.listeners.size) void this.tick();

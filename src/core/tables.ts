@@ -184,6 +184,37 @@ export interface IdempotencyRow {
   created_at: string;
 }
 
+/** An incident or a maintenance window on the public status page (core/status.ts). */
+export interface StatusNoticeRow {
+  id: string;
+  kind: 'incident' | 'maintenance';
+  severity: 'minor' | 'major' | 'critical';
+  /** The status of the latest update. */
+  status: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  /** JSON array of the affected components (api, ingest, …). */
+  components: string;
+  starts_at: string;
+  /** The planned end (maintenance) or expected end; null when open. */
+  ends_at: string | null;
+  /** When an update resolved (incident) or completed (maintenance) it. */
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusNoticeUpdateRow {
+  id: Generated<number>;
+  notice_id: string;
+  status: string;
+  message_zh: string;
+  message_en: string;
+  at: string;
+}
+
 export interface Database {
   parties: PartyRow;
   users: UserRow;
@@ -203,4 +234,6 @@ export interface Database {
   party_codes: PartyCodeRow;
   agents: AgentRow;
   platform_keys: PlatformKeyRow;
+  status_notices: StatusNoticeRow;
+  status_notice_updates: StatusNoticeUpdateRow;
 }

@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect, useState, type MouseEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { App as AntApp, Button, ConfigProvider, Divider, Flex, Grid, Layout, Menu, Result, Space, Spin, Tag, theme, Tooltip, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/es/locale/en_US';
@@ -32,9 +32,14 @@ function useDocumentTitle(title?: string) {
   }, [title, t, i18n.language]);
 }
 
-/** Logged in (`GET /v1/session` → 200) → the shell; otherwise the login page. */
+// The status page is public: without a session it has a page of its own, not the login page.
+const PublicStatusPage = lazy(() => import('./pages/status/PublicStatusPage'));
+const STATUS_PATH = '/status';
+
+/** Logged in (`GET /v1/session` → 200) → the shell; otherwise the login page (or the public status page). */
 function App() {
   const { t } = useTranslation();
+  const { path } = useLocation();
   const [session, setSession] = useState<Session | null>();
   const [notice, setNotice] = useState<string>();
 
@@ -68,6 +73,7 @@ function App() {
   }, [t]);
 
   if (session === undefined) return <Spin fullscreen tip={t('app.loading')} />;
+  if (session === null && path === STATUS_PATH) return <PublicStatus />;
   if (session === null) return <LoggedOut onLogin={onLogin} notice={notice} />;
   return <Shell session={session} onLogout={onLogout} />;
 }
@@ -76,6 +82,12 @@ function LoggedOut(props: { onLogin: (s: Session) => void; notice?: string }) {
   const { t } = useTranslation();
   useDocumentTitle(t('login.title'));
   return <LoginPage {...props} />;
+}
+
+function PublicStatus() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('status.title'));
+  return <Suspense fallback={<Spin fullscreen />}><PublicStatusPage /></Suspense>;
 }
 
 /** Header (product, party, language, logout), side navigation from the page list, the page. */

@@ -349,6 +349,63 @@ export interface BerthPlanRequest {
   timeLimitSeconds?: number;
 }
 
+// ---- status page (src/core/status.ts) ----------------------------------------------------------
+
+export type ComponentName = 'api' | 'ingest' | 'webhookDelivery' | 'liveStream' | 'database';
+export const COMPONENT_NAMES: ComponentName[] = ['api', 'ingest', 'webhookDelivery', 'liveStream', 'database'];
+export type ComponentState = 'operational' | 'degraded' | 'outage';
+export type NoticeKind = 'incident' | 'maintenance';
+export type Severity = 'minor' | 'major' | 'critical';
+export const SEVERITIES: Severity[] = ['minor', 'major', 'critical'];
+export const NOTICE_STATUSES: Record<NoticeKind, string[]> = {
+  incident: ['investigating', 'identified', 'monitoring', 'resolved'],
+  maintenance: ['scheduled', 'in_progress', 'completed'],
+};
+
+export interface Bilingual { zh: string; en: string }
+
+export interface ComponentHealth {
+  component: ComponentName;
+  state: ComponentState;
+  /** Codes: `status.reasons.<code>` in the locales. */
+  reasons: string[];
+  figures: Record<string, number | boolean | string | null>;
+}
+
+export interface StatusNotice {
+  id: string;
+  kind: NoticeKind;
+  severity: Severity;
+  status: string;
+  title: Bilingual;
+  body: Bilingual;
+  components: ComponentName[];
+  startsAt: string;
+  endsAt: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Newest first. */
+  updates: { id: number; status: string; message: Bilingual; at: string }[];
+}
+
+export interface StatusPage {
+  generatedAt: string;
+  overall: ComponentState;
+  components: ComponentHealth[];
+  notices: { active: StatusNotice[]; upcoming: StatusNotice[]; history: StatusNotice[] };
+}
+
+export interface NewStatusNotice {
+  kind: NoticeKind;
+  severity: Severity;
+  title: Bilingual;
+  body: Bilingual;
+  components?: ComponentName[];
+  startsAt?: string;
+  endsAt?: string;
+}
+
 const portCallQuery = (f: PortCallFilter) => {
   const q = new URLSearchParams();
   for (const key of ['terminal', 'vessel', 'service', 'from', 'to'] as const) if (f[key]) q.set(key, f[key]!);
@@ -358,6 +415,10 @@ const portCallQuery = (f: PortCallFilter) => {
 };
 
 export const api = {
+  /** Public: no credentials needed. */
+  status: () => call<StatusPage>('GET', '/v1/status', undefined, { quiet401: true }),
+  postStatusNotice: (notice: NewStatusNotice) => call<StatusNotice>('POST', '/admin/status/notices', notice),
+  postStatusUpdate: (id: string, update: { status: string; message: Bilingual }) => call<StatusNotice>('POST', `/admin/status/notices/${seg(id)}/updates`, update),
   /** The logged-in user, or an ApiError with status 401. */
   session: () => call<Session>('GET', '/v1/session', undefined, { quiet401: true }),
   login: (username: string, password: string) => call<Session>('POST', '/v1/session', { username, password }, { quiet401: true }),

@@ -6,6 +6,7 @@ import { api, ApiError, type Session } from '../../api';
 import { errorMessage } from '../../components/errors';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { Logo } from '../../components/Logo';
+import { navigate } from '../../router';
 
 interface Credentials {
   username: string;
@@ -63,6 +64,8 @@ export function LoginPage({ onLogin, notice }: { onLogin: (session: Session) => 
         </Card>
         <Typography.Text type="secondary" style={{ marginTop: 16, fontSize: 12 }}>
           {t('login.apiHint')} <a href="/docs" target="_blank" rel="noreferrer">{t('nav.apiDocs')}</a>
+          {' · '}
+          <a href="/status" data-testid="status-link" onClick={(e) => { e.preventDefault(); navigate('/status'); }}>{t('login.statusLink')}</a>
         </Typography.Text>
       </Flex>
       <Layout.Footer style={{ textAlign: 'center', fontSize: 12 }}>
