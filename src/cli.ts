@@ -6,6 +6,7 @@ import { openDb } from './core/db.js';
 import { createApiKey, createParty, createUser, ROLES, type Role } from './core/identity.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
+import { validateDateTime } from './standards/index.js';
 import { MODULES, startPlatform } from './platform.js';
 import { berthCommand, BERTH_USAGE } from './modules/portcall/optimizer/cli.js';
 import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
@@ -17,7 +18,7 @@ const USAGE = `Usage: jiaozhou <command>
   migrate                                 apply database migrations and exit
   admin create-party --name N --role R [--role R2 ...]
   admin create-user --party ID --username U [--password P]
-  admin create-api-key --party ID [--label L]   (prints the key once)
+  admin create-api-key --party ID [--label L] [--expires ISO-8601]   (prints the key once)
 ${SIMULATE_USAGE}
 ${BERTH_USAGE}
 
@@ -63,7 +64,7 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
     args,
     options: {
       name: { type: 'string' }, role: { type: 'string', multiple: true }, party: { type: 'string' },
-      username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' },
+      username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' },
     },
   });
   const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -87,7 +88,7 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
         return;
       }
       case 'create-api-key': {
-        const key = await createApiKey(db, { partyId: need(values.party, 'party'), label: values.label });
+        const key = await createApiKey(db, { partyId: need(values.party, 'party'), label: values.label, expiresAt: expiry(values.expires) });
         console.log(JSON.stringify(key, null, 2));
         console.error('Store this key now: it is not shown again.');
         return;
@@ -98,6 +99,15 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
   } finally {
     await handle.close();
   }
+}
+
+/** `--expires`: an ISO 8601 date-time with offset, in the future. */
+function expiry(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const v = validateDateTime(value);
+  if (!v.ok) throw new Error(`--expires: ${v.message}`);
+  if (v.value.utc <= new Date().toISOString()) throw new Error('--expires must lie in the future');
+  return v.value.utc;
 }
 
 main(process.argv.slice(2)).catch((e) => {
