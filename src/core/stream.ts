@@ -62,7 +62,7 @@ export class LiveStream {
     for (const l of this.listeners) if (l.viewer.partyId === viewer.partyId) open++;
     if (open >= this.limits.maxStreamsPerParty) {
       const detail = `a party may hold at most ${this.limits.maxStreamsPerParty} live streams at once; close one first`;
-      throw new ProblemError('rate-limited', detail, [{ pointer: '', rule: 'streams.max', detail, params: { max: this.limits.maxStreamsPerParty } }]);
+      throw new ProblemError('rate-limited', detail, [{ pointer: '', rule: 'streams.max', detail }]);
     }
   }
 

@@ -326,7 +326,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
       const held = await tx.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('party_id', '=', viewer.partyId).executeTakeFirst();
       if (Number(held?.n ?? 0) >= MAX_SUBSCRIPTIONS_PER_PARTY) {
         const detail = `a party may hold at most ${MAX_SUBSCRIPTIONS_PER_PARTY} subscriptions; delete one first`;
-        throw new ProblemError('conflict', detail, [{ pointer: '/body', rule: 'subscriptions.max', detail, params: { max: MAX_SUBSCRIPTIONS_PER_PARTY } }]);
+        throw new ProblemError('conflict', detail, [{ pointer: '/body', rule: 'subscriptions.max', detail }]);
       }
       const now = nowIso();
       const row = { id: randomUUID(), party_id: viewer.partyId, callback_url: callbackUrl, secret, filters: JSON.stringify(filters), created_at: now, updated_at: now };
