@@ -45,7 +45,13 @@ function Sessions() {
   );
 
   const columns: TableColumnsType<UserSession> = [
-    { title: t('security.sessions.device'), key: 'device', render: (_, s) => <Space>{s.userAgent ?? t('security.unknown')}{s.current && <Tag color="green">{t('security.sessions.current')}</Tag>}</Space> },
+    { title: t('security.sessions.device'), key: 'device', render: (_, s) => (
+        <Space>
+          <Typography.Text ellipsis={{ tooltip: s.userAgent }} style={{ maxWidth: 420 }}>{s.userAgent ?? t('security.unknown')}</Typography.Text>
+          {s.current && <Tag color="green">{t('security.sessions.current')}</Tag>}
+        </Space>
+      ),
+    },
     { title: t('security.sessions.address'), dataIndex: 'address', render: (a: string | null) => a ?? '—' },
     { title: t('security.sessions.created'), dataIndex: 'createdAt', render: time },
     { title: t('security.sessions.expires'), dataIndex: 'expiresAt', render: time },
