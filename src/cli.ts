@@ -9,6 +9,7 @@ import { createApiKey, createParty, createUser, requireParty, ROLES, type Role }
 import { partyCodes, setPartyCodes } from './core/ownership.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
+import { validateDateTime } from './standards/index.js';
 import { MODULES, startPlatform } from './platform.js';
 import { berthCommand, BERTH_USAGE } from './modules/portcall/optimizer/cli.js';
 import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
@@ -20,7 +21,7 @@ const USAGE = `Usage: jiaozhou <command>
   migrate                                 apply database migrations and exit
   admin create-party --name N --role R [--role R2 ...]
   admin create-user --party ID --username U [--password P]
-  admin create-api-key --party ID [--label L]   (prints the key once)
+  admin create-api-key --party ID [--label L] [--expires ISO-8601]   (prints the key once)
   admin set-codes --party ID [--reference-prefix P ...] [--equipment-code XXXU ...]
                                           a carrier's booking/B/L prefixes and container owner codes
   admin backup [--to FILE]                a consistent copy of the embedded database, also while the
@@ -73,7 +74,7 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
     args,
     options: {
       name: { type: 'string' }, role: { type: 'string', multiple: true }, party: { type: 'string' },
-      username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' },
+      username: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' },
       'reference-prefix': { type: 'string', multiple: true }, 'equipment-code': { type: 'string', multiple: true },
       to: { type: 'string' }, from: { type: 'string' },
     },
@@ -101,7 +102,7 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
         return;
       }
       case 'create-api-key': {
-        const key = await createApiKey(db, { partyId: need(values.party, 'party'), label: values.label });
+        const key = await createApiKey(db, { partyId: need(values.party, 'party'), label: values.label, expiresAt: expiry(values.expires) });
         console.log(JSON.stringify(key, null, 2));
         console.error('Store this key now: it is not shown again.');
         return;
@@ -136,6 +137,15 @@ async function backupCommand(sub: 'backup' | 'restore', values: { to?: string; f
   if (!values.from) throw new BackupError(`missing --from\n\n${USAGE}`);
   const result = restoreDatabase(values.from, database, known);
   console.log(JSON.stringify({ restored: values.from, database, previous: result.previous, migrations: result.migrations.length }, null, 2));
+}
+
+/** `--expires`: an ISO 8601 date-time with offset, in the future. */
+function expiry(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const v = validateDateTime(value);
+  if (!v.ok) throw new Error(`--expires: ${v.message}`);
+  if (v.value.utc <= new Date().toISOString()) throw new Error('--expires must lie in the future');
+  return v.value.utc;
 }
 
 main(process.argv.slice(2)).catch((e) => {

@@ -3,10 +3,14 @@
 // shared secret (DCSA `Notification-Signature: sha256=<hex>`). A failed delivery is retried with
 // exponential backoff; after MAX_ATTEMPTS the batch is parked as dead letters for an operator to
 // replay. State lives in the database, so a restart resumes where the last process stopped.
+// Who may read what is decided again when a notification is sent, not only when it was queued.
 import { createHmac } from 'node:crypto';
 import { CallbackAddressError, postCallback } from './callbacks.js';
+import { eventVisibleTo } from './access.js';
+import { audit } from './audit.js';
 import type { Db } from './db.js';
 import { PlatformSecrets, subscriptionSecretContext } from './secrets.js';
+import { isAuthority, type Role } from './identity.js';
 import { nowIso } from './time.js';
 
 export interface DeliveryOptions {
@@ -107,35 +111,68 @@ export class DeliveryWorker {
     let sent = 0;
     await Promise.all(due.map(async ({ subscription_id }) => {
       while (!this.stopped) {
-        const n = await this.deliverHead(subscription_id);
-        if (n <= 0) break;
-        sent += n;
+        const head = await this.deliverHead(subscription_id);
+        sent += head.delivered;
+        if (!head.again) break;
       }
     }));
     return sent;
   }
 
-  /** Sends the oldest pending rows of one subscription; returns how many were delivered. */
-  private async deliverHead(subscriptionId: string): Promise<number> {
+  /**
+   * Sends the oldest pending rows of one subscription. `again`: rows were taken off the queue
+   * (delivered or withheld), so the next ones may be due too.
+   */
+  private async deliverHead(subscriptionId: string): Promise<{ delivered: number; again: boolean }> {
+    const none = { delivered: 0, again: false };
     const now = nowIso();
-    const rows = await this.db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq')
-      .select(['outbox.id', 'outbox.attempts', 'outbox.next_attempt_at', 'events.body'])
+    let rows = await this.db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq')
+      .select(['outbox.id', 'outbox.seq', 'outbox.attempts', 'outbox.next_attempt_at', 'events.body', 'events.event_id', 'events.equipment_reference'])
       .where('outbox.subscription_id', '=', subscriptionId).where('outbox.status', '=', 'pending')
       .orderBy('outbox.id').limit(this.options.maxEventsPerNotification).execute();
     // Order per subscription: nothing overtakes a head that waits for its retry.
-    if (!rows.length || rows[0].next_attempt_at > now) return 0;
+    if (!rows.length || rows[0].next_attempt_at > now) return none;
     const subscription = await this.db.selectFrom('subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
-    const ids = rows.map((r) => Number(r.id));
     if (!subscription) {
-      await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
-      return 0;
+      await this.db.deleteFrom('outbox').where('id', 'in', rows.map((r) => Number(r.id))).execute();
+      return none;
     }
+    const party = await this.db.selectFrom('parties').select('roles').where('id', '=', subscription.party_id).executeTakeFirst();
+    if (!party) {
+      await this.dropSubscription(subscriptionId);
+      return none;
+    }
+    // The outbox row was written when the event was; what the subscriber may read is decided
+    // now, when it is sent: a grant revoked meanwhile withholds what it had shared.
+    const viewer = { partyId: subscription.party_id, authority: isAuthority(JSON.parse(party.roles) as Role[]) };
+    const visible = new Set((await this.db.selectFrom('events').select('seq')
+      .where('seq', 'in', rows.map((r) => Number(r.seq))).where(eventVisibleTo(viewer)).execute()).map((r) => Number(r.seq)));
+    const hidden = rows.filter((r) => !visible.has(Number(r.seq))).map((r) => Number(r.id));
+    if (hidden.length) {
+      await this.db.updateTable('outbox').set({ status: 'withheld', last_error: 'the subscriber may no longer read this event' })
+        .where('id', 'in', hidden).where('status', '=', 'pending').where('next_attempt_at', '<=', now).execute();
+      rows = rows.filter((r) => visible.has(Number(r.seq)));
+      // The rows behind the withheld ones may belong in this notification: look again.
+      if (!rows.length || rows[0].next_attempt_at > now) return { delivered: 0, again: true };
+    }
+    const ids = rows.map((r) => Number(r.id));
     // Claim the rows for the length of one request so that another node does not send them too.
     const lease = new Date(Date.now() + this.options.requestTimeoutMs + 1000).toISOString();
     const claimed = await this.db.updateTable('outbox').set({ next_attempt_at: lease })
       .where('id', 'in', ids).where('status', '=', 'pending').where('next_attempt_at', '<=', now).executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== ids.length) return 0;
+    if (Number(claimed.numUpdatedRows) !== ids.length) return none;
 
+    // A notification to an authority is a read across parties: on record before it is sent
+    // (each attempt: a receiver may have read one whose answer was lost).
+    if (viewer.authority) {
+      await audit(this.db, { partyId: subscription.party_id, actor: `subscription:${subscription.id}` }, {
+        action: 'events.notified', resource: `subscription:${subscription.id}`,
+        detail: {
+          callbackUrl: subscription.callback_url, attempt: rows[0].attempts + 1, eventIDs: rows.map((r) => r.event_id),
+          equipmentReferences: [...new Set(rows.map((r) => r.equipment_reference).filter(Boolean))],
+        },
+      });
+    }
     const body = `[${rows.map((r) => r.body).join(',')}]`;
     await this.flush();
     let error: string | undefined;
@@ -155,7 +192,7 @@ export class DeliveryWorker {
     if (!error) {
       await this.db.updateTable('outbox').set({ status: 'delivered', delivered_at: nowIso(), last_error: null })
         .where('id', 'in', ids).execute();
-      return ids.length;
+      return { delivered: ids.length, again: true };
     }
     const attempts = rows[0].attempts + 1;
     if (attempts >= this.options.maxAttempts) {
@@ -164,9 +201,21 @@ export class DeliveryWorker {
       const next = new Date(Date.now() + backoffMs(attempts, this.options)).toISOString();
       await this.db.updateTable('outbox').set({ attempts, next_attempt_at: next, last_error: error }).where('id', 'in', ids).execute();
     }
-    return 0;
+    return none;
+  }
+
+  /** The subscriber's party is gone: nobody may receive its notifications any more. */
+  private async dropSubscription(subscriptionId: string) {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('outbox').where('subscription_id', '=', subscriptionId).where('status', '!=', 'delivered').execute();
+      await tx.deleteFrom('subscriptions').where('id', '=', subscriptionId).execute();
+      await audit(tx, null, { action: 'subscription.drop', resource: `subscription:${subscriptionId}`, detail: { reason: 'the subscriber party no longer exists' } });
+    });
   }
 }
+
+/** Dead letters named in one replay: one bound parameter each, and SQLite takes 32,766 at most. */
+export const MAX_REPLAY_IDS = 1000;
 
 /** Puts dead letters back in the queue (oldest first); returns how many. */
 export async function replayDeadLetters(db: Db, subscriptionIds: string[], ids?: number[]): Promise<number> {

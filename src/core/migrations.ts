@@ -1,5 +1,6 @@
 // Migrations are written once with Kysely's schema builder and run on both dialects.
 // Each module adds its own list; names sort in the order they must run.
+import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db, Dialect } from './db.js';
 import { publisherSuffix } from './publisher.js';
@@ -325,6 +326,24 @@ export const coreMigrations: MigrationSet = {
         .execute();
       await db.schema.createIndex('status_notice_updates_notice').on('status_notice_updates').columns(['notice_id', 'id']).execute();
       await byteOrderText(db, dialect, ['status_notices', 'status_notice_updates']);
+    },
+  }),
+  // Sessions get an id of their own (the token hash is a secret's digest and never leaves the
+  // server), so that a user can list and end them; API keys get an optional expiry, which also
+  // lets a rotated key keep working for a grace period.
+  '0008_sessions_and_key_expiry': (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('sessions').addColumn('id', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('address', 'text').execute();
+      const open = await db.selectFrom('sessions').select('token_hash').execute();
+      for (const { token_hash } of open) {
+        await db.updateTable('sessions').set({ id: randomUUID() }).where('token_hash', '=', token_hash).execute();
+      }
+      await db.schema.createIndex('sessions_id').on('sessions').column('id').unique().execute();
+      await db.schema.createIndex('sessions_user').on('sessions').columns(['user_id', 'expires_at']).execute();
+      await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
+      await byteOrderText(db, dialect, ['sessions', 'api_keys']);
     },
   }),
 };

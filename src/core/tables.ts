@@ -28,14 +28,21 @@ export interface ApiKeyRow {
   label: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** The key stops working then (null: never); set by rotation to end the grace period. */
+  expires_at: string | null;
 }
 
 export interface SessionRow {
   token_hash: string;
+  /** What the user sees and ends a session by; the token hash never leaves the server. */
+  id: string;
   user_id: string;
   party_id: string;
   created_at: string;
   expires_at: string;
+  /** As the login request sent them, to tell one's sessions apart. */
+  user_agent: string | null;
+  address: string | null;
 }
 
 export interface AuditRow {
@@ -161,7 +168,8 @@ export interface OutboxRow {
   id: Generated<number>;
   subscription_id: string;
   seq: number;
-  status: 'pending' | 'delivered' | 'dead';
+  /** `withheld`: the subscriber could no longer read the event when it was due; never sent. */
+  status: 'pending' | 'delivered' | 'dead' | 'withheld';
   attempts: number;
   next_attempt_at: string;
   last_error: string | null;

@@ -121,6 +121,36 @@ export interface RecentContainer {
   eventClassifierCode: 'ACT' | 'PLN' | 'EST' | string;
 }
 
+/** One of the logged-in user's sessions (`GET /v1/sessions`); never the token. */
+export interface UserSession {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  address: string | null;
+  current: boolean;
+}
+
+/** One of the party's API keys (`GET /v1/api-keys`); never the key itself. */
+export interface ApiKeyInfo {
+  id: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  expiresAt: string | null;
+  active: boolean;
+}
+
+/** A key just made or rotated: the only answer that holds the key in clear. */
+export interface NewApiKey {
+  id: string;
+  label: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  key: string;
+  replaces?: { id: string; expiresAt: string };
+}
+
 let onUnauthenticated: (() => void) | undefined;
 
 /** Called when an API call answers 401 although the user was logged in (the session expired). */
@@ -423,6 +453,13 @@ export const api = {
   session: () => call<Session>('GET', '/v1/session', undefined, { quiet401: true }),
   login: (username: string, password: string) => call<Session>('POST', '/v1/session', { username, password }, { quiet401: true }),
   logout: () => call<void>('DELETE', '/v1/session', undefined, { quiet401: true }),
+  sessions: () => call<UserSession[]>('GET', '/v1/sessions'),
+  endSession: (id: string) => call<void>('DELETE', `/v1/sessions/${seg(id)}`),
+  endOtherSessions: () => call<{ ended: number }>('DELETE', '/v1/sessions'),
+  apiKeys: () => call<ApiKeyInfo[]>('GET', '/v1/api-keys'),
+  createApiKey: (body: { label?: string; expiresAt?: string }) => call<NewApiKey>('POST', '/v1/api-keys', body),
+  rotateApiKey: (id: string, graceHours: number) => call<NewApiKey>('POST', `/v1/api-keys/${seg(id)}/rotate`, { graceHours }),
+  revokeApiKey: (id: string) => call<void>('DELETE', `/v1/api-keys/${seg(id)}`),
   /** The containers with the latest activity this party may see, newest first. */
   recentContainers: (limit = 20) => call<RecentContainer[]>('GET', `/v1/containers?limit=${limit}`),
   container: (equipmentReference: string) => call<ContainerTimeline>('GET', `/v1/containers/${seg(equipmentReference)}`),

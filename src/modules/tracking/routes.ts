@@ -8,8 +8,8 @@ import { requirePrincipal, type Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
 import type { AppContext } from '../../core/context.js';
 import { localCallbackHost } from '../../core/callbacks.js';
-import { listDeadLetters, replayDeadLetters } from '../../core/delivery.js';
-import { invalid, notFound, problem, sendProblem } from '../../core/errors.js';
+import { listDeadLetters, MAX_REPLAY_IDS, replayDeadLetters } from '../../core/delivery.js';
+import { invalid, notFound, problem, ProblemError, sendProblem } from '../../core/errors.js';
 import { eventVisibleTo } from '../../core/access.js';
 import { containerTimeline, fromRow, getEvent, publisherOf, queryEvents, type EventFilter, type StoredEvent, type TimelineEvent } from '../../core/events.js';
 import { refusedPublishes } from '../../core/ownership.js';
@@ -28,6 +28,9 @@ const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_SHIPMENT_EVENTS_SCANNED = 20_000;
 /** Cursors of this list are valid for it alone (and for the party they were issued to). */
 const EVENT_LIST = 'GET /v2/events';
+
+/** Each subscription is a query on every write of events: a party gets a bounded number. */
+const MAX_SUBSCRIPTIONS_PER_PARTY = 100;
 
 function parseLimit(raw: unknown): number {
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
@@ -194,6 +197,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const filter = parseEventFilter(request.query as Record<string, unknown>, '/query');
+    ctx.stream.admit(viewer);
     if (viewer.authority) {
       await audit(ctx.db, viewer, { action: 'events.stream', resource: '/v1/stream', detail: { query: request.query } });
       // A hijacked reply skips onSend, where other answers wait for the audit record's flush.
@@ -202,6 +206,13 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'API-Version': '1.0.0' });
     reply.raw.write(': connected\n\n');
+    // Admitted again: other streams of the party may have opened during the awaits above.
+    try {
+      ctx.stream.admit(viewer);
+    } catch (e) {
+      reply.raw.end(`event: end\ndata: ${JSON.stringify({ reason: (e as Error).message })}\n\n`);
+      return;
+    }
     await ctx.stream.open(viewer, filter, reply);
   });
 
@@ -308,6 +319,11 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
     const secret = parseSecret(body.secret, '/body/secret');
     const filters = filtersOf(body);
     const res = await idempotent(ctx.db, request, viewer, async (tx) => {
+      const held = await tx.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('party_id', '=', viewer.partyId).executeTakeFirst();
+      if (Number(held?.n ?? 0) >= MAX_SUBSCRIPTIONS_PER_PARTY) {
+        const detail = `a party may hold at most ${MAX_SUBSCRIPTIONS_PER_PARTY} subscriptions; delete one first`;
+        throw new ProblemError('conflict', detail, [{ pointer: '/body', rule: 'subscriptions.max', detail }]);
+      }
       const now = nowIso();
       const id = randomUUID();
       // Sealed: a read of the database alone does not reveal the secret (core/secrets.ts).
@@ -367,7 +383,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   r.post('/v2/event-subscriptions/:subscriptionID/dead-letters/replay', {
-    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer())) }, { additionalProperties: false })) },
+    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer(), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })) },
   }, async (request) => {
     const viewer = requirePrincipal(request);
     await own(viewer, request.params.subscriptionID);

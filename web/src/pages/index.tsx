@@ -1,7 +1,7 @@
 // The module pages of the platform. Adding a module page = one folder under pages/ and one entry
 // here: the side navigation, the routes and the page titles all follow from this list.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-import { ApiOutlined, BarChartOutlined, ContainerOutlined, DashboardOutlined, FieldTimeOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { ApiOutlined, BarChartOutlined, ContainerOutlined, DashboardOutlined, FieldTimeOutlined, SafetyOutlined, ScheduleOutlined } from '@ant-design/icons';
 
 export interface PageDescriptor {
   key: string;
@@ -65,6 +65,13 @@ export const PAGES: PageDescriptor[] = [
     titleKey: 'nav.status',
     icon: <DashboardOutlined />,
     component: lazy(() => import('./status/StatusPage')),
+  },
+  {
+    key: 'security',
+    path: '/security',
+    titleKey: 'nav.security',
+    icon: <SafetyOutlined />,
+    component: lazy(() => import('./security/SecurityPage')),
   },
 ];
 
