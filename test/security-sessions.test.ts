@@ -356,7 +356,7 @@ describe('webhook delivery decides visibility when it sends', () => {
   const secret = randomBytes(32).toString('base64');
   before(async () => {
     t = await testPlatform({ delivery: FAST });
-    carrier = await t.party('Carrier', ['carrier']);
+    carrier = await t.party('Carrier', ['carrier'], { referencePrefixes: ['BKG'] });
     forwarder = await t.party('Forwarder', ['forwarder']);
     customs = await t.party('Customs', ['customs']);
     await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: [shipmentEvent('BKG-KEPT'), shipmentEvent('BKG-TAKEN')] });
