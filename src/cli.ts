@@ -6,6 +6,7 @@ import { openDb } from './core/db.js';
 import { createApiKey, createParty, createUser, ROLES, type Role } from './core/identity.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
+import { passwordWeakness, WEAK_PASSWORD_RULE } from './core/passwords.js';
 import { MODULES, startPlatform } from './platform.js';
 import { berthCommand, BERTH_USAGE } from './modules/portcall/optimizer/cli.js';
 import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
@@ -16,7 +17,7 @@ const USAGE = `Usage: jiaozhou <command>
   serve                                   start the platform (API + web app) on HOST:PORT
   migrate                                 apply database migrations and exit
   admin create-party --name N --role R [--role R2 ...]
-  admin create-user --party ID --username U [--password P]
+  admin create-user --party ID --username U [--password P]   (P: 12+ characters, not a common one)
   admin create-api-key --party ID [--label L]   (prints the key once)
 ${SIMULATE_USAGE}
 ${BERTH_USAGE}
@@ -81,6 +82,9 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
         return;
       }
       case 'create-user': {
+        // The same policy as the API's (createUser checks again), said in the command line's terms.
+        const weak = values.password === undefined ? undefined : passwordWeakness(values.password);
+        if (weak) throw new Error(`--password: ${weak} (rule ${WEAK_PASSWORD_RULE})`);
         const password = values.password ?? randomBytes(12).toString('base64url');
         const user = await createUser(db, { partyId: need(values.party, 'party'), username: need(values.username, 'username'), password });
         console.log(JSON.stringify({ ...user, ...(values.password ? {} : { password }) }, null, 2));

@@ -41,6 +41,11 @@ export class LiveStream {
     if (this.listeners.size) void this.tick();
   }
 
+  /** Connections listening now, for `/metrics`. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   close(): void {
     for (const l of this.listeners) l.reply.raw.end();
     this.listeners.clear();
