@@ -25,5 +25,5 @@ export function passwordWeakness(password: string): string | undefined {
 export function requireStrongPassword(password: string, pointer = '/body/password'): void {
   const why = passwordWeakness(password);
   if (!why) return;
-  throw new ProblemError('validation', `${pointer}: ${why}`, [{ pointer, rule: WEAK_PASSWORD_RULE, detail: why, params: { minLength: MIN_PASSWORD_LENGTH } }]);
+  throw new ProblemError('validation', `${pointer}: ${why}`, [{ pointer, rule: WEAK_PASSWORD_RULE, detail: why }]);
 }
