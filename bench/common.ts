@@ -112,8 +112,8 @@ export async function serverProcess(): Promise<EmbeddedServer> {
   return startEmbeddedServer({ compiled: true, nodeArgs: process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [] });
 }
 
-/** Wall seconds the server has had a database statement running, from its `/metrics`. */
-export async function serverDbSeconds(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+/** Wall seconds the server has had a database statement running, from its `/metrics` (an admin's). */
+export async function serverDbSeconds(server: EmbeddedServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminKey}` } })).text();
   return Number(/^jiaozhou_db_busy_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }

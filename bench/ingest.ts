@@ -118,7 +118,7 @@ async function fullPath(senders: number): Promise<{ eventsPerSecond: number; bat
     const seconds = (performance.now() - started) / 1000;
     agent.destroy();
     latencies.sort((x, y) => x - y);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: admin.authorization } })).text();
     const counter = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
     return {
       eventsPerSecond: EVENTS / seconds, batchP50Ms: percentile(latencies, 50), batchP99Ms: percentile(latencies, 99),

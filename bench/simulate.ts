@@ -21,11 +21,11 @@ async function once(days: number) {
     const client = new PlatformClient(server.url, server.adminKey);
     const parties = await client.createParties(ALL_PARTIES);
     await client.registerPort(buildServices(1), parties);
-    const db0 = await serverDbSeconds(server.url);
+    const db0 = await serverDbSeconds(server);
     const startMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - (days + 2) * DAY_MS;
     const r = await replay(client, parties, { seed: 1, annualTeu: annualTeuForYear(Number(values.year)), sample: Number(values.sample), days, startMs,
       onDay: (d, p) => process.stderr.write(`  day ${d + 1}/${days}: ${p.events.toLocaleString('en')} events\n`) });
-    const dbSeconds = (await serverDbSeconds(server.url)) - db0;
+    const dbSeconds = (await serverDbSeconds(server)) - db0;
     return {
       days, teu: Math.round(r.teu), boxes: r.boxes, events: r.events, grants: r.grants,
       wallSeconds: round(r.seconds, 1), eventsPerSecond: round(r.events / r.seconds),

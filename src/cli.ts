@@ -10,6 +10,7 @@ import { partyCodes, setPartyCodes } from './core/ownership.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { ProblemError } from './core/errors.js';
 import { validateDateTime } from './standards/index.js';
+import { passwordWeakness, WEAK_PASSWORD_RULE } from './core/passwords.js';
 import { MODULES, startPlatform } from './platform.js';
 import { berthCommand, BERTH_USAGE } from './modules/portcall/optimizer/cli.js';
 import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
@@ -20,7 +21,7 @@ const USAGE = `Usage: jiaozhou <command>
   serve                                   start the platform (API + web app) on HOST:PORT
   migrate                                 apply database migrations and exit
   admin create-party --name N --role R [--role R2 ...]
-  admin create-user --party ID --username U [--password P]
+  admin create-user --party ID --username U [--password P]   (P: 12+ characters, not a common one)
   admin create-api-key --party ID [--label L] [--expires ISO-8601]   (prints the key once)
   admin set-codes --party ID [--reference-prefix P ...] [--equipment-code XXXU ...]
                                           a carrier's booking/B/L prefixes and container owner codes
@@ -96,6 +97,9 @@ async function admin(sub: string | undefined, args: string[], config: ReturnType
         return;
       }
       case 'create-user': {
+        // The same policy as the API's (createUser checks again), said in the command line's terms.
+        const weak = values.password === undefined ? undefined : passwordWeakness(values.password);
+        if (weak) throw new Error(`--password: ${weak} (rule ${WEAK_PASSWORD_RULE})`);
         const password = values.password ?? randomBytes(12).toString('base64url');
         const user = await createUser(db, { partyId: need(values.party, 'party'), username: need(values.username, 'username'), password });
         console.log(JSON.stringify({ ...user, ...(values.password ? {} : { password }) }, null, 2));

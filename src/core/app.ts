@@ -1,26 +1,58 @@
 // Builds the Fastify app (no listening here: tests use `inject`, the server calls `listen`).
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { registerAuth } from './auth.js';
+import { registerAuth, requirePrincipal } from './auth.js';
 import type { AppContext, PlatformModule } from './context.js';
 import { TNT_API_VERSION } from './delivery.js';
 import { problem, registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
 import { migrationsApplied, type MigrationSet } from './migrations.js';
-import { dbMetrics, ping } from './db.js';
+import { ping } from './db.js';
 import { registerInputGuards } from './input.js';
 import { coreRoutes } from './routes.js';
 import { lowDiskSpace, statusRoutes } from './status.js';
+import { registerSecurityHeaders } from './headers.js';
+import { registerRateLimits } from './limits.js';
+import { registerMetrics } from './metrics.js';
 
 export const PLATFORM_API_VERSION = '1.0.0';
 const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
+// JSON logs (pino) that never carry credentials: should a header or a body ever be logged, these
+// are censored. Request ids tie a request's lines together and travel in X-Request-Id.
+const LOG_OPTIONS = {
+  redact: {
+    paths: [
+      'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie',
+      'body.password', 'req.body.password', '*.password', 'password', '*.apiKey', '*.key', '*.token',
+    ],
+    censor: '[redacted]',
+  },
+};
+
+/** A number of hops trusts that many proxies in front (proxy-addr's rule, as Fastify's docs give it). */
+function trustProxy(setting: boolean | number | string) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
+// A caller's (or its proxy's) X-Request-Id is kept when it is a plain token; else one is made.
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+function requestId(raw: IncomingMessage): string {
+  const given = raw.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 export async function buildApp(ctx: AppContext, modules: PlatformModule[], migrationSets: MigrationSet[], options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? { ...LOG_OPTIONS, ...(options.logger === true ? {} : options.logger) } : false,
+    genReqId: requestId,
+    requestIdLogLabel: 'requestId',
+    trustProxy: trustProxy(ctx.config.trustProxy),
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     // Bad input is rejected, never silently fixed: no type coercion, no stripping of unknown fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
@@ -29,8 +61,12 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerProblemHandlers(app);
   registerInputGuards(app);
+  app.addHook('onRequest', async (request, reply) => { reply.header('X-Request-Id', request.id); });
+  await registerSecurityHeaders(app);
   await app.register(cookie);
+  registerMetrics(app, ctx); // before the authentication hook: see registerMetrics
   registerAuth(app, ctx.db);
+  await registerRateLimits(app, ctx.config.limits);
 
   // Nothing acknowledged is lost: a request that may have written — a change, or an authority's
   // read with its audit record — answers only once its commits are on disk.
@@ -51,7 +87,8 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
       security: [{ apiKey: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The API's documentation is for the platform's users: a session (the browser) or an API key.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: async (request) => { requirePrincipal(request); } } });
 
   app.get('/health', { schema: { tags: ['Operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { tags: ['Operations'], summary: 'Database reachable, migrations applied and, for the embedded database, disk space left' } }, async (_request, reply) => {
@@ -65,19 +102,6 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
     const low = await lowDiskSpace(ctx);
     if (low) return unready(low);
     return { status: 'ready', database: ctx.dialect };
-  });
-
-  app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Counters in the Prometheus text format' } }, async (_request, reply) => {
-    const lines = [
-      '# HELP jiaozhou_db_queries_total Database statements executed.', '# TYPE jiaozhou_db_queries_total counter', `jiaozhou_db_queries_total ${dbMetrics.queries}`,
-      '# HELP jiaozhou_db_query_errors_total Database statements that failed.', '# TYPE jiaozhou_db_query_errors_total counter', `jiaozhou_db_query_errors_total ${dbMetrics.errors}`,
-      '# HELP jiaozhou_db_query_seconds_total Time spent executing database statements, summed.', '# TYPE jiaozhou_db_query_seconds_total counter', `jiaozhou_db_query_seconds_total ${dbMetrics.seconds.toFixed(6)}`,
-      '# HELP jiaozhou_db_busy_seconds_total Wall time with at least one database statement running.', '# TYPE jiaozhou_db_busy_seconds_total counter', `jiaozhou_db_busy_seconds_total ${dbMetrics.busySeconds.toFixed(6)}`,
-      '# HELP jiaozhou_events_stored_total Events stored by this process.', '# TYPE jiaozhou_events_stored_total counter', `jiaozhou_events_stored_total ${ctx.events.stored}`,
-      '# HELP jiaozhou_event_commits_total Event store transactions committed (one may carry several requests).', '# TYPE jiaozhou_event_commits_total counter', `jiaozhou_event_commits_total ${ctx.events.commits}`,
-      '# HELP jiaozhou_event_requests_total Publish requests written by those transactions.', '# TYPE jiaozhou_event_requests_total counter', `jiaozhou_event_requests_total ${ctx.events.groupedRequests}`,
-    ];
-    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
 
   await coreRoutes(app, ctx);

@@ -24,6 +24,24 @@ export interface Config {
   secretKey: string | undefined;
   /** Below this free space in the data directory `/ready` answers 503 (embedded database). */
   minFreeDiskMb: number;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For/-Proto to believe (false: nobody's). */
+  trustProxy: boolean | number | string;
+  /** The session cookie is always `Secure` (else only when the request came over HTTPS). */
+  cookieSecure: boolean;
+  /** Bearer token that may read `/metrics` besides an admin (see core/metrics.ts). */
+  metricsToken: string | undefined;
+  limits: Limits;
+}
+
+/** Request rates and login throttling (core/limits.ts, core/loginGuard.ts); 0 turns a limit off. */
+export interface Limits {
+  requestsPerMinutePerKey: number;
+  requestsPerMinutePerAddress: number;
+  loginFailuresPerUsername: number;
+  loginFailuresPerAddress: number;
+  loginWindowMinutes: number;
+  /** Password hashes (scrypt, on libuv's thread pool) a node runs at once; beyond, logins get 503. */
+  concurrentPasswordHashes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,6 +61,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooksAllowLocal: env.JIAOZHOU_WEBHOOKS_ALLOW_LOCAL === '1',
     secretKey: env.JIAOZHOU_SECRET_KEY || undefined,
     minFreeDiskMb: nonNegative(env, 'JIAOZHOU_MIN_FREE_DISK_MB', 256),
+    trustProxy: trustProxy(env.JIAOZHOU_TRUST_PROXY),
+    cookieSecure: env.JIAOZHOU_COOKIE_SECURE === '1',
+    metricsToken: env.JIAOZHOU_METRICS_TOKEN || undefined,
+    limits: {
+      requestsPerMinutePerKey: count(env, 'JIAOZHOU_RATE_LIMIT_PER_KEY', 60_000),
+      requestsPerMinutePerAddress: count(env, 'JIAOZHOU_RATE_LIMIT_PER_ADDRESS', 6_000),
+      loginFailuresPerUsername: count(env, 'JIAOZHOU_LOGIN_FAILURES_PER_USERNAME', 5),
+      loginFailuresPerAddress: count(env, 'JIAOZHOU_LOGIN_FAILURES_PER_ADDRESS', 50),
+      loginWindowMinutes: count(env, 'JIAOZHOU_LOGIN_WINDOW_MINUTES', 15),
+      concurrentPasswordHashes: count(env, 'JIAOZHOU_PASSWORD_HASH_CONCURRENCY', 2),
+    },
   };
 }
 
@@ -52,4 +81,20 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of at least 0, got ${raw}`);
   return value;
+}
+
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
+  return n;
+}
+
+/** `true`, a number of proxy hops, or the proxies' addresses/CIDRs (comma-separated); unset: none. */
+function trustProxy(v: string | undefined): boolean | number | string {
+  if (v === undefined || v === '' || v === '0' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^[0-9]+$/.test(v)) return Number(v);
+  return v;
 }

@@ -273,7 +273,16 @@ async function openPostgres(url: string, options: OpenDbOptions): Promise<DbHand
   });
   pool.on('connect', preparesMarkedQueries);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: logQueries });
+  pools.set(db, pool);
   return { db, dialect: 'postgres', flush: async () => {}, close: () => db.destroy() };
+}
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The PostgreSQL pool's connections, for `/metrics`; undefined on SQLite (one connection). */
+export function poolStats(db: Db): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 const PREPARED_MARK = '/* prepared */';

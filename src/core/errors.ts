@@ -62,6 +62,13 @@ export class ProblemError extends Error {
   }
 }
 
+/** A refusal to be tried again later: answered with `Retry-After` (RFC 9110) in whole seconds. */
+export class RetryLater extends ProblemError {
+  constructor(kind: 'rate-limited' | 'unavailable', detail: string, readonly retryAfterSeconds: number) {
+    super(kind, detail);
+  }
+}
+
 export function problem(kind: ProblemKind, detail?: string, errors?: FieldError[], instance?: string): Problem {
   return {
     type: `urn:jiaozhou:problem:${kind}`,
@@ -98,6 +105,7 @@ function fromValidation(err: FastifyError): FieldError[] {
 
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ProblemError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof RetryLater) reply.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     if (err instanceof ProblemError) return sendProblem(reply, err.toProblem(request.url));
     const fe = err as FastifyError;
     if (fe.validation) {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { Executor } from './db.js';
 import { conflict, invalid, notFound } from './errors.js';
 import type { ExpressionBuilder } from 'kysely';
+import { requireStrongPassword } from './passwords.js';
 import type { Database, PartyRow } from './tables.js';
 import { nowIso } from './time.js';
 
@@ -37,7 +38,6 @@ export const sha256 = (value: string) => createHash('sha256').update(value).dige
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 };
 const SESSION_HOURS = 12;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
-const MIN_PASSWORD_LENGTH = 8;
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
@@ -91,9 +91,7 @@ export async function createUser(db: Executor, input: { partyId: string; usernam
   if (!USERNAME.test(input.username)) {
     throw invalid('/body/username', 'pattern', 'username: 2–64 letters, digits, or . _ @ -, starting with a letter or digit');
   }
-  if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw invalid('/body/password', 'minLength', `password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  requireStrongPassword(input.password);
   const taken = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
   if (taken) throw conflict(`username ${input.username} is taken`);
   const row = { id: randomUUID(), party_id: input.partyId, username: input.username, password_hash: await hashPassword(input.password), created_at: nowIso() };

@@ -14,6 +14,7 @@ import {
   requireParty, revokeApiKey, ROLES, rotateApiKey, sessionPrincipal, type Role,
 } from './identity.js';
 import { idempotent } from './idempotency.js';
+import { LoginGuard } from './loginGuard.js';
 import { ownershipRoutes } from './ownershipRoutes.js';
 import { nowIso } from './time.js';
 import { validateDateTime } from '../standards/index.js';
@@ -28,13 +29,21 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   const { db } = ctx;
 
   // ---- sessions (web app) ------------------------------------------------------------------
+  const loginGuard = new LoginGuard(ctx.config.limits);
   r.post('/v1/session', {
     schema: { tags: ['Session'], summary: 'Log in (sets an HttpOnly session cookie)', body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, Strict) },
   }, async (request, reply) => {
-    const session = await login(db, request.body.username, request.body.password, { userAgent: request.headers['user-agent'], address: request.ip });
-    if (!session) throw new ProblemError('unauthenticated', 'unknown username or wrong password');
+    const { username, password } = request.body;
+    loginGuard.check(username, request.ip);
+    const session = await loginGuard.withHashSlot(() => login(db, username, password, { userAgent: request.headers['user-agent'], address: request.ip }));
+    if (!session) {
+      loginGuard.failed(username, request.ip);
+      throw new ProblemError('unauthenticated', 'unknown username or wrong password');
+    }
+    loginGuard.succeeded(username);
+    // Behind a TLS proxy the protocol is known from X-Forwarded-Proto only when the proxy is trusted.
     reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true, sameSite: 'lax', path: '/', maxAge: session.maxAgeSeconds, secure: request.protocol === 'https',
+      httpOnly: true, sameSite: 'lax', path: '/', maxAge: session.maxAgeSeconds, secure: ctx.config.cookieSecure || request.protocol === 'https',
     });
     const me = await sessionPrincipal(db, session.token);
     return { username: me!.username, party: { id: me!.id, name: me!.name, roles: JSON.parse(me!.roles) as Role[] } };

@@ -37,8 +37,8 @@ export class PlatformClient {
     throw lastError;
   }
 
-  /** Creates the parties with an API key each and, when `password` is given, a demo user. */
-  async createParties(parties: SimParty[], password?: string): Promise<Record<string, PartyCredentials>> {
+  /** Creates the parties with an API key each and, when `password` is given, a demo user (with that password, or the one it gives for the username). */
+  async createParties(parties: SimParty[], password?: string | ((username: string) => string)): Promise<Record<string, PartyCredentials>> {
     const out: Record<string, PartyCredentials> = {};
     // A rerun against the same server drives the port's parties it made before (a carrier's
     // registered codes are one party's); each run has keys of its own.
@@ -57,7 +57,7 @@ export class PlatformClient {
       let username = '';
       if (password) {
         username = p.username;
-        const user = await this.request(`/admin/parties/${id}/users`, { method: 'POST', key: this.adminKey, body: { username, password } });
+        const user = await this.request(`/admin/parties/${id}/users`, { method: 'POST', key: this.adminKey, body: { username, password: typeof password === 'string' ? password : password(username) } });
         // A rerun against the same server finds its demo users already there.
         if (user.status !== 201 && user.status !== 409) throw new Error(`creating user ${username}: ${JSON.stringify(user.body)}`);
       }

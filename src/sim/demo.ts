@@ -45,7 +45,8 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): DemoSettings
 
 interface DemoState {
   adminKey: string;
-  password: string;
+  /** Each demo user's own password, by username: a shared one would let any party (a carrier, say) log in as customs. */
+  passwords: Record<string, string>;
   parties: Record<string, PartyCredentials>;
   live: LiveState;
 }
@@ -66,11 +67,11 @@ export async function startDemo(config: Config, db: Db, baseUrl: string, setting
   if (!state) {
     const admin = await createParty(db, { name: 'Port simulator (demo)', roles: ['admin'] });
     const { key: adminKey } = await createApiKey(db, { partyId: admin.id, label: 'demo simulator' });
-    const password = `demo-${randomBytes(6).toString('base64url')}`;
+    const passwords = demoPasswords(ALL_PARTIES.map((p) => p.username));
     const client = new PlatformClient(baseUrl, adminKey);
-    const parties = await client.createParties(ALL_PARTIES, password);
+    const parties = await client.createParties(ALL_PARTIES, (username) => passwords[username]);
     const start = Math.floor((Date.now() - (settings.backfillDays + settings.headroomDays) * DAY_MS) / HOUR_MS) * HOUR_MS;
-    state = { adminKey, password, parties, live: { seed: settings.seed, segment: 0, cursorMs: start } };
+    state = { adminKey, passwords, parties, live: { seed: settings.seed, segment: 0, cursorMs: start } };
     save(state);
     printLogins(baseUrl, state);
     backfill = true;
@@ -100,14 +101,19 @@ export async function startDemo(config: Config, db: Db, baseUrl: string, setting
   return { stop: () => live.stop() };
 }
 
+/** A random password for each demo user (18 characters of base64url: 108 bits). */
+export function demoPasswords(usernames: string[]): Record<string, string> {
+  return Object.fromEntries(usernames.map((u) => [u, randomBytes(14).toString('base64url').slice(0, 18)]));
+}
+
 function printLogins(baseUrl: string, state: DemoState) {
-  const rows = ALL_PARTIES.map((p) => `  ${p.username.padEnd(16)} ${p.roles.join(', ').padEnd(20)} ${p.name}`);
+  const rows = ALL_PARTIES.map((p) => `  ${p.username.padEnd(16)} ${(state.passwords[p.username] ?? '').padEnd(20)} ${p.roles.join(', ').padEnd(20)} ${p.name}`);
   console.log([
     '',
-    'Demo port created. Log in at ' + baseUrl + ' with any of these users,',
-    `all with the password ${state.password}  (kept in DATA_DIR/demo.json):`,
+    'Demo port created. Log in at ' + baseUrl + ' with any of these users, each with its own password',
+    '(kept in DATA_DIR/demo.json):',
     '',
-    `  ${'username'.padEnd(16)} ${'roles'.padEnd(20)} party`,
+    `  ${'username'.padEnd(16)} ${'password'.padEnd(20)} ${'roles'.padEnd(20)} party`,
     ...rows,
     '',
   ].join('\n'));

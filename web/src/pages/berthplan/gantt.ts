@@ -1,4 +1,5 @@
 // Pure: the bars of the berth plan Gantt from a terminal's port calls, and the ECharts option.
+import { format } from 'echarts/core';
 import type { Berth, PortCall } from '../../api';
 import type { ChartOption } from '../../components/charts/EChart';
 import { localTime } from '../portcalls/model';
@@ -35,6 +36,9 @@ export interface Bar {
   /** The planner may drag its planned window: the ship has not reached the berth yet. */
   draggable: boolean;
 }
+
+/** ECharts' own HTML escaping, for text put into tooltip HTML. */
+const esc = (text: string | number | null | undefined) => format.encodeHTML(String(text ?? ''));
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
 
@@ -93,12 +97,14 @@ export function ganttOption(berths: Berth[], bars: Bar[], window: [number, numbe
         const value = (p as { value: number[] }).value;
         const b = bars[value[3]];
         const c = b.call;
+        // The tooltip is HTML and its values come from other parties (a carrier names its voyages):
+        // every value is escaped, only the markup here is ours.
         const rows = [
-          `<b>${b.vesselName}</b> · IMO ${c.vesselIMONumber}`,
-          `${labels.voyage}: ${c.carrierServiceCode} ${c.importVoyageNumber} / ${c.exportVoyageNumber}`,
-          `${labels.state[b.state]}`,
-          b.planned ? `${b.plannedFromEstimate ? labels.estimate : labels.planned}: ${localTime(new Date(b.planned[0]).toISOString())} → ${localTime(new Date(b.planned[1]).toISOString())}` : '',
-          b.actual ? `${labels.actual}: ${localTime(new Date(b.actual[0]).toISOString())} → ${c.berthDeparture.actual ? localTime(c.berthDeparture.actual) : labels.now}` : '',
+          `<b>${esc(b.vesselName)}</b> · IMO ${esc(c.vesselIMONumber)}`,
+          esc(`${labels.voyage}: ${c.carrierServiceCode ?? ''} ${c.importVoyageNumber ?? ''} / ${c.exportVoyageNumber ?? ''}`),
+          esc(labels.state[b.state]),
+          b.planned ? esc(`${b.plannedFromEstimate ? labels.estimate : labels.planned}: ${localTime(new Date(b.planned[0]).toISOString())} → ${localTime(new Date(b.planned[1]).toISOString())}`) : '',
+          b.actual ? esc(`${labels.actual}: ${localTime(new Date(b.actual[0]).toISOString())} → ${c.berthDeparture.actual ? localTime(c.berthDeparture.actual) : labels.now}`) : '',
         ];
         return rows.filter(Boolean).join('<br/>');
       },

@@ -32,6 +32,8 @@ export function LoginPage({ onLogin, notice }: { onLogin: (session: Session) => 
 
   const message = error === undefined ? undefined
     : error instanceof ApiError && error.status === 401 ? { title: t('login.wrongCredentials') }
+    : error instanceof ApiError && error.status === 429 ? { title: t('login.throttled') }
+    : error instanceof ApiError && error.status === 503 ? { title: t('login.busy') }
     : errorMessage(t, error);
 
   return (
