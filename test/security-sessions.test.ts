@@ -363,7 +363,7 @@ describe('webhook delivery decides visibility when it sends', () => {
   });
   after(() => t.close());
 
-  const worker = () => new DeliveryWorker(t.platform.ctx.db, { ...FAST, allowLocalCallbacks: true });
+  const worker = () => new DeliveryWorker(t.platform.ctx.db, { ...FAST, allowLocalCallbacks: true, secrets: t.platform.ctx.secrets });
 
   it('a notification queued before its grant was revoked is withheld, not sent; the rest goes on', async () => {
     const hook = await receiver();
