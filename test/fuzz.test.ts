@@ -26,10 +26,18 @@ const SEED = Number(process.env.FUZZ_SEED ?? 17);
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? 10_000);
 
 /**
- * Findings that other engineers' work closes, as `route (METHOD template) → mutation kinds`.
- * Each entry is tolerated (reported, not failed) until that work is merged; then remove it.
+ * Findings that work on other branches closes, tolerated (reported, not failed) until it is
+ * merged: then delete the entry, and the test asserts that case too. An entry matches a finding
+ * of one of its routes ('*': any) whose mutation is one of `kinds` and whose problem matches.
  */
-const KNOWN_OPEN: { route: string; kinds: string[]; why: string }[] = [];
+const KNOWN_OPEN: { routes: '*' | string[]; kinds: string[]; problem: RegExp; closedBy: string }[] = [
+  { routes: '*', kinds: ['path.nul', 'body.string.nul'], problem: /invalid byte sequence for encoding "UTF8": 0x00/, closedBy: 'NUL characters refused as bad input (sec-cursor)' },
+  { routes: '*', kinds: ['body.deep'], problem: /Maximum call stack size exceeded/, closedBy: 'nesting depth bounded (sec-cursor)' },
+  { routes: ['POST /v2/events'], kinds: ['contentType.textPlain'], problem: /status 500/, closedBy: 'text/plain publishes answer 415 (sec-cursor)' },
+  { routes: ['POST /v2/event-subscriptions', 'PUT /v2/event-subscriptions/{subscriptionID}'], kinds: ['body.protoKey'], problem: /status 500/, closedBy: 'filter names like constructor looked up safely in tracking/filters.ts (sec-cursor)' },
+  { routes: ['POST /admin/dead-letters/replay', 'POST /v2/event-subscriptions/{subscriptionID}/dead-letters/replay'], kinds: ['body.hugeArray'], problem: /too many SQL variables|bind message has/, closedBy: 'replay ids capped (sec-sessions)' },
+  { routes: '*', kinds: ['path.long', 'path.badEncoding'], problem: /FST_ERR_MAX_PARAM_LENGTH|FST_ERR_BAD_URL/, closedBy: "the router's own answers as problems: Fastify's frameworkErrors option in core/app.ts (sec-http)" },
+];
 
 // ---- JSON with raw parts ------------------------------------------------------------------------
 // Some inputs cannot be built as JS values (1e309, deep nesting without recursion, duplicate
@@ -571,6 +579,19 @@ describe(`fuzz of every write route (seed ${SEED}, ${INPUTS} inputs)`, () => {
     }
   });
 
+  it('has a write check that sees new rows and rows changed in place', async () => {
+    const digest = await digester(t);
+    const [counts, full] = [await digest.counts(), await digest.full()];
+    // A subscription's change is not audited: the counts stay, only the rows' hash tells.
+    const changed = await t.inject({ method: 'PUT', url: `/v2/event-subscriptions/${w.subscriptionId}`, headers: w.carrier.auth, payload: { callbackUrl: 'https://hooks.example.com/changed', eventType: ['EQUIPMENT'] } });
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.equal(await digest.counts(), counts);
+    assert.notEqual(await digest.full(), full);
+    const party = await t.inject({ method: 'POST', url: '/admin/parties', headers: admin, payload: { name: 'Fuzz Check', roles: ['shipper'] } });
+    assert.equal(party.statusCode, 201, party.body);
+    assert.match(diff(counts, await digest.counts()), /audit_log.*parties|parties.*audit_log/);
+  });
+
   it('answers every bad input with a 4xx problem and writes nothing', async () => {
     await t.platform.app.ready();
     const routes = writeRoutes(t.platform.app.swagger() as Parameters<typeof writeRoutes>[0]);
@@ -634,9 +655,12 @@ describe(`fuzz of every write route (seed ${SEED}, ${INPUTS} inputs)`, () => {
     console.log(`fuzz (${t.dialect}, seed ${SEED}): ${INPUTS} inputs over ${routes.length} write routes in ${seconds.toFixed(1)} s (${(injectMs / 1000).toFixed(1)} s answering); statuses ${JSON.stringify(Object.fromEntries([...total.entries()].sort(([a], [b]) => a - b)))}`);
     for (const [route, m] of statuses) console.log(`  ${route}: ${JSON.stringify(Object.fromEntries([...m.entries()].sort(([a], [b]) => a - b)))}`);
 
-    const open = findings.filter((f) => !KNOWN_OPEN.some((k) => k.route === f.route && f.kinds.some((kind) => k.kinds.some((known) => kind.startsWith(known)))));
-    const tolerated = findings.length - open.length;
-    if (tolerated) console.log(`  ${tolerated} findings tolerated as known open (KNOWN_OPEN)`);
+    const knownOpen = (f: Finding) => KNOWN_OPEN.find((k) => (k.routes === '*' || k.routes.includes(f.route)) && f.kinds.some((kind) => k.kinds.some((known) => kind.startsWith(known))) && k.problem.test(f.problem));
+    const open = findings.filter((f) => !knownOpen(f));
+    for (const k of KNOWN_OPEN) {
+      const seen = findings.filter((f) => knownOpen(f) === k).length;
+      console.log(`  known open, ${seen ? `${seen} findings tolerated` : 'not seen in this run'}: ${k.closedBy}`);
+    }
     const shown = groupFindings(open);
     assert.equal(open.length, 0, `${open.length} findings (seed ${SEED}):\n${shown}`);
   });
