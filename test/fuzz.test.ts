@@ -52,11 +52,18 @@ function serialize(value: Json): string {
   return text === undefined ? '' : text.replace(/"\\u0007raw(\d+)\\u0007"/g, (_m, i: string) => raws[Number(i)]);
 }
 
-const clone = <T>(v: T): T => (v instanceof Raw ? v : structuredClone(v));
-
 /** Sets an own, enumerable key, even `__proto__`. */
 function setOwn(target: Record<string, Json>, key: string, value: Json) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A deep copy that keeps `Raw` parts and own `__proto__` keys (structuredClone keeps neither). */
+function clone<T extends Json>(v: T): T {
+  if (v instanceof Raw || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
+  const out: Record<string, Json> = {};
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, clone(x));
+  return out as T;
 }
 
 // ---- routes -------------------------------------------------------------------------------------
@@ -345,21 +352,29 @@ function mutateBody(rnd: Random, body: Json): [string, Json] {
   }
 }
 
-/** Whole bodies that are not what the route takes. */
-function badWholeBody(rnd: Random, valid: string): [string, string | Buffer] {
+/**
+ * Whole bodies that are not what the route takes. `unparsable`: only bodies no JSON parser takes
+ * (for routes without a body, where any JSON would do).
+ */
+function badWholeBody(rnd: Random, valid: string, unparsable: boolean): [string, string | Buffer] {
   const cut = valid.length ? rnd.int(0, valid.length - 1) : 0;
-  return rnd.pick<[string, string | Buffer]>([
+  const never: [string, string | Buffer][] = [
     ['json.truncated', valid.slice(0, cut)],
-    ['json.invalid', rnd.pick(['{', '{"a":}', "{'a':1}", '[1,]', 'undefined', 'NaN', '{"a":1}}', '\u0000', '{"a":"\\x00"}', '{"a":"\\ud800"}', '/* */{}', 'tru'])],
+    ['json.invalid', rnd.pick(['{', '{"a":}', "{'a':1}", '[1,]', 'undefined', 'NaN', '{"a":1}}', '\u0000', '{"a":"\\x00"}', '/* */{}', 'tru'])],
     ['json.empty', ''],
+    ['json.invalidUtf8', Buffer.concat([Buffer.from(valid.slice(0, cut)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(valid.slice(cut))])],
+    ['json.trailingGarbage', `${valid} x`],
+    ['json.huge', `{"a":"${'x'.repeat(rnd.pick([1_100_000, 17_000_000]))}"}`],
+  ];
+  if (unparsable) return rnd.pick(never);
+  return rnd.pick<[string, string | Buffer]>([
+    ...never,
     ['json.scalar', rnd.pick(['null', 'true', '0', '"string"', '-1e309', '[]', '{}'])],
     ['json.wrapped', `[${valid}]`],
     ['json.twice', `[${valid},${valid}]`],
     ['json.bom', `\ufeff${valid}`],
-    ['json.invalidUtf8', Buffer.concat([Buffer.from(valid.slice(0, cut)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(valid.slice(cut))])],
+    ['json.escapedSurrogate', '{"a":"\\ud800"}'],
     ['json.cesuSurrogate', Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')])],
-    ['json.trailingGarbage', `${valid} x`],
-    ['json.huge', `{"a":"${'x'.repeat(rnd.pick([1_100_000, 17_000_000]))}"}`],
   ]);
 }
 
@@ -393,7 +408,8 @@ function badCredentials(rnd: Random, c: RouteCase, w: World): [string, Headers] 
     ['auth.revokedKey', { authorization: `Bearer ${w.revokedKey}` }],
     ['auth.badCookie', { cookie: rnd.pick([w.expiredCookie, 'jz_session=', 'jz_session=%ff', `jz_session=${'a'.repeat(5000)}`, 'jz_session=a; jz_session=b']) }],
     ['auth.notAllowed', c.intruder],
-    ['auth.browserUserNotAllowed', { cookie: w.cookie }],
+    // (Not on logout, which would end the session the other inputs use.)
+    ...(c.route.key === 'DELETE /v1/session' ? [] : [['auth.browserUserNotAllowed', { cookie: w.cookie }] as [string, Headers]]),
   ]);
   return choice;
 }
@@ -442,7 +458,7 @@ function generate(rnd: Random, c: RouteCase, w: World): Input {
         break;
       }
       case 'wholeBody': {
-        const [kind, p] = badWholeBody(rnd, body === undefined ? '{}' : serialize(body));
+        const [kind, p] = badWholeBody(rnd, body === undefined ? '{}' : serialize(body), c.destructive);
         kinds.push(kind);
         payload = p;
         contentType = 'application/json';
