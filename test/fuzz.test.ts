@@ -35,7 +35,7 @@ const KNOWN_OPEN: { routes: '*' | string[]; kinds: string[]; problem: RegExp; cl
   { routes: '*', kinds: ['body.deep'], problem: /Maximum call stack size exceeded/, closedBy: 'nesting depth bounded (sec-cursor)' },
   { routes: ['POST /v2/events'], kinds: ['contentType.textPlain'], problem: /status 500/, closedBy: 'text/plain publishes answer 415 (sec-cursor)' },
   { routes: ['POST /v2/event-subscriptions', 'PUT /v2/event-subscriptions/{subscriptionID}'], kinds: ['body.protoKey'], problem: /status 500/, closedBy: 'filter names like constructor looked up safely in tracking/filters.ts (sec-cursor)' },
-  { routes: ['POST /admin/dead-letters/replay', 'POST /v2/event-subscriptions/{subscriptionID}/dead-letters/replay'], kinds: ['body.hugeArray'], problem: /too many SQL variables|bind message has/, closedBy: 'replay ids capped (sec-sessions)' },
+  { routes: ['POST /admin/dead-letters/replay', 'POST /v2/event-subscriptions/{subscriptionID}/dead-letters/replay'], kinds: ['body.hugeArray', 'body.number'], problem: /too many SQL variables|bind message has|for type bigint/, closedBy: 'replay ids capped in number and range, e.g. 1e308 (sec-sessions)' },
   { routes: '*', kinds: ['path.long', 'path.badEncoding'], problem: /FST_ERR_MAX_PARAM_LENGTH|FST_ERR_BAD_URL/, closedBy: "the router's own answers as problems: Fastify's frameworkErrors option in core/app.ts (sec-http)" },
 ];
 
