@@ -208,8 +208,8 @@ async function buildWorld(t: TestPlatform): Promise<World> {
   assert.equal(del.statusCode, 204);
   // A plan over a window with no calls: proposals stay instant (the optimiser has nothing to do).
   const plan = await ok('POST', '/v1/terminals/QQCT/berth-plans', terminal.auth, { from: '2031-01-01T00:00:00Z', to: '2031-01-03T00:00:00Z', timeLimitSeconds: 0.05 });
-  await ok('POST', `/admin/parties/${forwarder.id}/users`, admin, { username: 'fuzz.forwarder', password: 'fuzz-password-1' });
-  const login = await t.inject({ method: 'POST', url: '/v1/session', payload: { username: 'fuzz.forwarder', password: 'fuzz-password-1' } });
+  await ok('POST', `/admin/parties/${forwarder.id}/users`, admin, { username: 'fuzz.forwarder', password: 'Fuzz-Forwarder-Secret-9' });
+  const login = await t.inject({ method: 'POST', url: '/v1/session', payload: { username: 'fuzz.forwarder', password: 'Fuzz-Forwarder-Secret-9' } });
   assert.equal(login.statusCode, 200, login.body);
   const cookie = `jz_session=${login.cookies.find((c) => c.name === 'jz_session')!.value}`;
   return {
@@ -224,10 +224,10 @@ function routeCase(route: WriteRoute, w: World): RouteCase {
   const secret = Buffer.alloc(32, 7).toString('base64');
   const d = definitionById('ETA-Berth')!;
   const cases: Record<string, Omit<RouteCase, 'route' | 'destructive' | 'handWritten'>> = {
-    'POST /v1/session': { owner: {}, intruder: {}, params: {}, body: overlay(example, { username: 'fuzz.forwarder', password: 'fuzz-password-1' }) },
+    'POST /v1/session': { owner: {}, intruder: {}, params: {}, body: overlay(example, { username: 'fuzz.forwarder', password: 'Fuzz-Forwarder-Secret-9' }) },
     'DELETE /v1/session': { owner: { cookie: w.expiredCookie }, intruder: {}, params: {} },
     'POST /admin/parties': { owner: admin, intruder: w.carrier.auth, params: {}, body: overlay(example, { name: 'Fuzz Party', roles: ['forwarder'] }) },
-    'POST /admin/parties/{id}/users': { owner: admin, intruder: w.carrier.auth, params: { id: w.carrierB.id }, body: overlay(example, { username: 'fuzz.user', password: 'correct-horse-battery' }) },
+    'POST /admin/parties/{id}/users': { owner: admin, intruder: w.carrier.auth, params: { id: w.carrierB.id }, body: overlay(example, { username: 'fuzz.user', password: 'Fuzz-Users-Password-7' }) },
     'POST /admin/parties/{id}/api-keys': { owner: admin, intruder: w.carrier.auth, params: { id: w.carrierB.id }, body: overlay(example, { label: 'fuzz key' }) },
     'DELETE /admin/parties/{id}/api-keys/{keyId}': { owner: admin, intruder: w.carrier.auth, params: { id: w.carrierB.id, keyId: w.keyId } },
     'POST /admin/dead-letters/replay': { owner: admin, intruder: w.carrier.auth, params: {}, body: overlay(example, { subscriptionId: w.subscriptionId, ids: [1] }) },
