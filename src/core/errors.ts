@@ -119,7 +119,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(reply, problem('unsupported-media-type', fe.message, undefined, request.url));
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY': // also a `__proto__` or `constructor.prototype` key, which the parser refuses
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendProblem(reply, problem('validation', fe.message, [{ pointer: '/body', rule: 'json', detail: fe.message }], request.url));
     }
