@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -187,7 +187,9 @@ describe('backup of PostgreSQL with pg_dump and pg_restore', () => {
       assert.equal(original.events, 40);
       assert.deepEqual(await counts(target.toString()), original);
 
-      // The restored database serves: the platform opens it, migrated, ready.
+      // The restored database serves: the platform opens it, migrated, ready — with the same
+      // master key, which is backed up apart from the database (docs/SECURITY.md, Operations).
+      copyFileSync(join(t.platform.ctx.config.dataDir, 'secret.key'), join(dir, 'secret.key'));
       const restored = await startPlatform({ ...loadConfig({ DATA_DIR: dir, JIAOZHOU_DEMO: '0' }), databaseUrl: target.toString() }, { db: { databaseUrl: target.toString(), pgSchema: schema, poolSize: 2 }, delivery: false });
       try {
         assert.equal((await restored.app.inject({ method: 'GET', url: '/ready' })).statusCode, 200);

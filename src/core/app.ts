@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -51,7 +51,10 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   const app = Fastify({
     logger: options.logger ? { ...LOG_OPTIONS, ...(options.logger === true ? {} : options.logger) } : false,
     genReqId: requestId,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // The router's own refusals (a path parameter over 100 characters, bad percent-encoding) are
+    // problems like every other answer.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, problem('validation', error.message, [{ pointer: '/params', rule: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'maxLength' : 'uri', detail: error.message }], request.url)),
     trustProxy: trustProxy(ctx.config.trustProxy),
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     // Bad input is rejected, never silently fixed: no type coercion, no stripping of unknown fields.

@@ -253,7 +253,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   r.post('/admin/dead-letters/replay', {
-    schema: { ...admin, summary: 'Queue dead letters again', body: Type.Object({ subscriptionId: Type.Optional(Type.String()), ids: Type.Optional(Type.Array(Type.Integer(), { maxItems: MAX_REPLAY_IDS })) }, Strict) },
+    schema: { ...admin, summary: 'Queue dead letters again', body: Type.Object({ subscriptionId: Type.Optional(Type.String()), ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, Strict) },
   }, async (request) => {
     const p = requireRole(request, 'admin');
     const subs = request.body.subscriptionId ? [request.body.subscriptionId] : (await db.selectFrom('subscriptions').select('id').execute()).map((s) => s.id);

@@ -383,7 +383,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   r.post('/v2/event-subscriptions/:subscriptionID/dead-letters/replay', {
-    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer(), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })) },
+    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })) },
   }, async (request) => {
     const viewer = requirePrincipal(request);
     await own(viewer, request.params.subscriptionID);
