@@ -4,16 +4,13 @@
 // (`npm run build:web`) and /usr/bin/chromium; without chromium the test is skipped.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { definitionById } from '../src/modules/portcall/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
+import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = new URL('../web/dist/index.html', import.meta.url).pathname;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const UI_TIMEOUT_MS = 15_000;
 const SCREENSHOTS = process.env.PC_SCREENSHOTS !== '0';
 
@@ -47,7 +44,7 @@ const pta = qingdao(-4);
 const ataPbp = qingdao(-4.5);
 const ata = qingdao(-3);
 
-describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test`, timeout: 180_000 }, () => {
+describe('port call pages in a browser', BROWSER_SUITE, () => {
   let t: TestPlatform & { url?: string };
   let carrier: TestParty;
   let terminal: TestParty;
@@ -58,7 +55,7 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the web app first with \`npm run build:web\`, then run this test again`);
+    requireWebBuild();
     t = await testPlatform({ listen: true });
     base = t.url!;
     carrier = await t.party('COSCO Shipping Lines', ['carrier']);
@@ -104,7 +101,7 @@ describe('port call pages in a browser', { skip: existsSync(CHROMIUM) ? false : 
     await send(carrier, [ts('CJK-119', 'ETA-Berth', qingdao(40))]);
     await send(terminal, [ts('CJK-119', 'PTA-Berth', qingdao(42)), ts('CJK-119', 'PTD-Berth', qingdao(54))]);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
 
   after(async () => {

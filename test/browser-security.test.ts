@@ -4,16 +4,13 @@
 // Needs the built web app (`npm run build:web`) and /usr/bin/chromium; without chromium it is skipped.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { definitionById } from '../src/modules/portcall/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
+import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = new URL('../web/dist/index.html', import.meta.url).pathname;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const UI_TIMEOUT_MS = 15_000;
 
 const USERNAME = 'qqct.planner';
@@ -39,7 +36,7 @@ declare global {
   interface Window { __xss?: number; __cspViolations?: string[] }
 }
 
-describe('browser security', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test`, timeout: 180_000 }, () => {
+describe('browser security', BROWSER_SUITE, () => {
   let t: TestPlatform & { url?: string };
   let carrier: TestParty;
   let terminal: TestParty;
@@ -47,7 +44,7 @@ describe('browser security', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM}
   let planned: string;
 
   before(async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the web app first with \`npm run build:web\`, then run this test again`);
+    requireWebBuild();
     t = await testPlatform({ listen: true });
     carrier = await t.party('Hostile Carrier', ['carrier']);
     terminal = await t.party('Qingdao Qianwan Container Terminal', ['terminal']);
@@ -74,7 +71,7 @@ describe('browser security', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM}
     await send(carrier, [ts('XSS-1', 'ETA-Berth', hoursFromNow(10))]);
     await send(terminal, [ts('XSS-1', 'PTA-Berth', hoursFromNow(12)), ts('XSS-1', 'PTD-Berth', hoursFromNow(24))]);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
 
   after(async () => {

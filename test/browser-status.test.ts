@@ -3,31 +3,28 @@
 // Needs the built web app (`npm run build:web`) and /usr/bin/chromium, as test/browser.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestPlatform } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = new URL('../web/dist/index.html', import.meta.url).pathname;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const UI_TIMEOUT_MS = 15_000;
 const ADMIN_USER = 'platform.operator';
 const ADMIN_PASSWORD = 'status-page-operator-2026';
 
-describe('status page in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test`, timeout: 180_000 }, () => {
+describe('status page in a browser', BROWSER_SUITE, () => {
   let t: TestPlatform & { url?: string };
   let browser: Browser;
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the web app first with \`npm run build:web\`, then run this test again`);
+    requireWebBuild();
     t = await testPlatform({ listen: true });
     const admin = { authorization: `Bearer ${ADMIN_KEY}` };
     const parties = (await t.inject({ method: 'GET', url: '/admin/parties', headers: admin })).json() as { id: string; roles: string[] }[];
     const adminParty = parties.find((p) => p.roles.includes('admin'))!;
     const user = await t.inject({ method: 'POST', url: `/admin/parties/${adminParty.id}/users`, headers: admin, payload: { username: ADMIN_USER, password: ADMIN_PASSWORD } });
     assert.equal(user.statusCode, 201, user.body);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
 
   after(async () => {

@@ -4,13 +4,10 @@
 // package); without chromium the test is skipped, without the build it fails saying so.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = new URL('../web/dist/index.html', import.meta.url).pathname;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const UI_TIMEOUT_MS = 15_000;
 const LIVE_TIMEOUT_MS = 10_000;
 
@@ -38,7 +35,7 @@ const gateInAt = qingdaoTime(20);
 const loadAt = qingdaoTime(10);
 const dischargeAt = qingdaoTime(1);
 
-describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test`, timeout: 180_000 }, () => {
+describe('web app in a browser', BROWSER_SUITE, () => {
   let t: TestPlatform & { url?: string };
   let carrier: TestParty;
   let forwarder: TestParty;
@@ -47,9 +44,7 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(WEB_INDEX)) {
-      throw new Error(`${WEB_INDEX} is missing: build the web app first with \`npm run build:web\`, then run this test again`);
-    }
+    requireWebBuild();
     t = await testPlatform({ listen: true });
     base = t.url!;
     carrier = await t.party('COSCO Shipping Lines', ['carrier'], { referencePrefixes: ['BKG', 'COSU'] });
@@ -71,7 +66,7 @@ describe('web app in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROM
     const grant = await t.inject({ method: 'POST', url: '/v1/grants', headers: carrier.auth, payload: { granteePartyId: forwarder.id, referenceType: 'BKG', referenceValue: BOOKING } });
     assert.equal(grant.statusCode, 201, grant.body);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
 
   after(async () => {
