@@ -12,7 +12,8 @@ import { publisherOf } from '../../core/events.js';
 import { invalid } from '../../core/errors.js';
 import { invalidCoded, refuse } from './problems.js';
 import { validateDateTime } from '../../standards/index.js';
-import { DEFAULT_MOVES_PER_CRANE_HOUR, planBerths, type BerthPin } from './berthplan.js';
+import { DEFAULT_MOVES_PER_CRANE_HOUR, type BerthPin } from './berthplan.js';
+import { BerthPlanPool } from './berthplanPool.js';
 import { acceptPlan, discardPlan, planNotFound } from './berthPlanCommands.js';
 import { currentPlan, DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, insertPlan, presentPlan, type PlanParameters } from './berthPlanStore.js';
 import { pc, type PcDb } from './schema.js';
@@ -35,6 +36,9 @@ const PlanBody = {
 export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const db = pc(ctx.db);
+  // The solve takes up to 30 s of CPU: on worker threads, so the server keeps answering (berthplanPool.ts).
+  const planner = new BerthPlanPool();
+  app.addHook('onClose', () => planner.close());
 
   /** Only the terminal's operator plans its berths (a plan holds the calls of many carriers). */
   const operatorOf = async (who: Principal, code: string) => {
@@ -57,7 +61,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const calls = await terminalCallsInWindow(db, terminalCode, { from: new Date(from).toISOString(), to: new Date(to).toISOString() });
     const berths = await listBerths(db, terminalCode);
     if (!berths.length) throw invalidCoded('/params/terminalCode', 'berths', { terminal: terminalCode }, `terminal ${terminalCode} has no berths registered`);
-    const plan = planBerths(calls, berths, {
+    const plan = await planner.plan(calls, berths, {
       originMs: from, nowMs: Date.now(), freezeHours: parameters.freezeHours, movesPerCraneHour: parameters.movesPerCraneHour,
       timeLimitSeconds: parameters.timeLimitSeconds, seed: 1, pins,
     });

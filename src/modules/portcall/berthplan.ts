@@ -32,6 +32,8 @@ export interface BerthPlanOptions {
   movesPerCraneHour: number;
   timeLimitSeconds: number;
   seed: number;
+  /** Stops the search after this many iterations too: with a time limit never reached, the plan depends on the seed alone. */
+  maxIterations?: number;
   pins?: BerthPin[];
 }
 
@@ -168,7 +170,7 @@ export function planBerths(calls: PlanningCall[], berths: BerthRow[], o: BerthPl
   if (n === 0) {
     return { objectiveMinutes: 0, firstComeFirstServedMinutes: 0, feasible: true, violations: [], unplaceable, calls: [], solverSeconds: 0 };
   }
-  const result = solve(instance, { timeLimit: o.timeLimitSeconds, seed: o.seed });
+  const result = solve(instance, { timeLimit: o.timeLimitSeconds, seed: o.seed, maxIterations: o.maxIterations });
   // Twice: against the solver's own instance (the claimed objective must be recomputed exactly)
   // and against the real arrivals (a pinned ship starts no earlier than its ETA, exactly at its pin).
   const own = check(instance, result.plan.assignments, result.plan.objective);
