@@ -13,16 +13,10 @@ interface Allowed extends Violation {
 }
 
 const tracksCoreTables = 'the tracking module works on the core\'s event tables today; the kernel issue (12) moves them to it';
-const berthBench = 'the berth benchmark measures solver parts the module does not publish (isAllowed; the exact solver loaded on demand so that HiGHS stays optional)';
 
 // Violations that exist today, each with its reason. An entry that no longer matches fails the
 // test too: the list can only shrink.
 const ALLOWED: Allowed[] = [
-  { rule: 'module-entry-only', from: 'bench/berth.ts', to: 'src/modules/portcall/optimizer/checker.ts', why: berthBench },
-  { rule: 'module-entry-only', from: 'bench/berth.ts', to: 'src/modules/portcall/optimizer/instance.ts', why: berthBench },
-  { rule: 'module-entry-only', from: 'bench/berth.ts', to: 'src/modules/portcall/optimizer/bound.ts', why: berthBench },
-  { rule: 'module-entry-only', from: 'bench/berth.ts', to: 'src/modules/portcall/optimizer/solver.ts', why: berthBench },
-  { rule: 'module-entry-only', from: 'bench/berth.ts', to: 'src/modules/portcall/optimizer/exact.ts', why: berthBench },
   { rule: 'no-cycles', from: 'src/core/events.ts', to: 'src/core/events.ts -> src/core/ownership.ts', why: 'type-only imports both ways (NewEvent, OwnershipDirectory): nothing runs in a circle' },
   { rule: 'module-tables', from: 'src/modules/portcall/schema.ts', to: 'parties', why: 'foreign keys of a call\'s carrier and terminal to the core\'s parties' },
   { rule: 'module-tables', from: 'src/modules/tracking/projections.ts', to: 'container_status', why: tracksCoreTables },
