@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { checkArchitecture, type Rule, type Violation } from './architecture/check.js';
+import { checkArchitecture, tablesNamed, type Rule, type Violation } from './architecture/check.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const fixtureRoot = fileURLToPath(new URL('./fixtures/architecture/', import.meta.url));
@@ -52,5 +52,18 @@ describe('architecture', () => {
     assert.deepEqual(checkArchitecture(fixtureRoot).map(key).sort(), expected.map(key).sort());
     const rules: Rule[] = ['core-imports-no-module', 'standards-import-nothing', 'module-entry-only', 'no-cycles', 'web-stays-in-web', 'module-tables'];
     assert.deepEqual([...new Set(expected.map((v) => v.rule))].sort(), [...rules].sort());
+  });
+
+  it('finds a table in the builder\'s table arguments, qualified columns and sql text, not in other strings', () => {
+    const tables = new Set(['events', 'outbox', 'grants', 'agents']);
+    const source = `
+      db.selectFrom('events as e').where('outbox.seq', '>', 1);
+      await insertMany(tx, dialect, 'grants', rows);
+      await sql\`update agents set x = \${1}\`.execute(db);
+      const body = { events: 1, action: 'events.read' };
+      if (k !== 'outbox') log(\`could not update agents\`);
+    `;
+    assert.deepEqual([...tablesNamed(source, tables)].sort(), ['agents', 'events', 'grants', 'outbox']);
+    assert.deepEqual([...tablesNamed("const body = { action: 'events.read' }; if (k !== 'outbox') log(`update grants`);", tables)], []);
   });
 });

@@ -32,7 +32,7 @@ function sourceFiles(root: string, dir: string): string[] {
 }
 
 // Bundler resolution follows both the server's `./x.js` and the web app's extensionless imports.
-const resolution: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, resolveJsonModule: true, allowJs: false };
+const resolution: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, resolveJsonModule: true };
 
 /** Each file's imports (static, re-exports, dynamic, `import type`) resolved to files of the tree. */
 export function importGraph(root: string, files: string[]): Map<string, string[]> {
@@ -119,19 +119,26 @@ function isTableArgument(node: ts.Node): boolean {
   return call.arguments[0] === node && ts.isPropertyAccessExpression(call.expression) && TABLE_METHODS.has(call.expression.name.text);
 }
 
-/** Tables a source file names in SQL: Kysely's table arguments (`'events'`, `'events as e'`, `'events.seq'`) and raw `sql` text. */
+function isCallArgument(node: ts.Node): boolean {
+  const parent = ts.isArrayLiteralExpression(node.parent) ? node.parent.parent : node.parent;
+  return ts.isCallExpression(parent) && parent.arguments.some((a) => a === node || a === node.parent);
+}
+
+/** Tables a source file names in SQL: Kysely's table arguments (`'events'`, `'events as e'`), qualified columns (`'events.seq'`) and the text of `sql` templates. */
 export function tablesNamed(text: string, tables: Set<string>): Set<string> {
   const named = new Set<string>();
   const source = ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true);
   const walk = (node: ts.Node) => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      // A qualified column (`'events.seq'`) is SQL wherever it stands; a bare name only as the
-      // table argument of a query builder's method (a body key `'events'` is no table).
+      // A bare name counts only as the table argument of a query builder's method (a body key
+      // `'events'` is no table), a qualified column (`'events.seq'`) as any call's argument (an
+      // audit action `'events.read'` in an object is no column).
       const [, table, qualifier] = /^(\w+)(\.\w+|\s+as\s+\w+)?$/.exec(node.text) ?? [];
-      if (table && tables.has(table) && (qualifier || isTableArgument(node))) named.add(table);
+      if (table && tables.has(table) && (qualifier ? isCallArgument(node) : isTableArgument(node))) named.add(table);
     }
-    if (ts.isTemplateLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      const parts = ts.isNoSubstitutionTemplateLiteral(node) ? [node.text] : [node.head.text, ...node.templateSpans.map((s) => s.literal.text)];
+    if (ts.isTaggedTemplateExpression(node) && node.tag.getText() === 'sql') {
+      const template = node.template;
+      const parts = ts.isNoSubstitutionTemplateLiteral(template) ? [template.text] : [template.head.text, ...template.templateSpans.map((s) => s.literal.text)];
       for (const part of parts) for (const [, table] of part.matchAll(SQL_TABLE_POSITION)) if (tables.has(table)) named.add(table);
     }
     ts.forEachChild(node, walk);
