@@ -17,10 +17,9 @@ import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkPlan } from '../src/modules/portcall/optimizer/checker.js';
-import { isAllowed, readInstance, subInstance } from '../src/modules/portcall/optimizer/instance.js';
-import { lowerBound } from '../src/modules/portcall/optimizer/bound.js';
-import { solve } from '../src/modules/portcall/optimizer/solver.js';
+import { berthOptimizer } from '../src/modules/portcall/index.js';
+
+const { check: checkPlan, isAllowed, lowerBound, readInstance, solve, subInstance } = berthOptimizer;
 
 // From ../shared/data/bap/README.md: FCFS greedy values, and the one published/peer result.
 const README: Record<string, { fcfs: number; bestKnown?: number; source?: string }> = {
@@ -123,10 +122,11 @@ for (const name of instances) {
 const exact = [];
 const sizes = values.exact === 'none' ? [] : values.exact!.split(',').map((s) => s.split('x').map(Number) as [number, number]);
 if (sizes.length) {
-  let solveExact: typeof import('../src/modules/portcall/optimizer/exact.js').solveExact | undefined;
+  let solveExact: typeof berthOptimizer.solveExact | undefined;
   try {
-    ({ solveExact } = await import('../src/modules/portcall/optimizer/exact.js'));
+    // The exact solver loads HiGHS on first use; without the optional package the comparison is skipped.
     await import('highs');
+    solveExact = berthOptimizer.solveExact;
   } catch (e) {
     console.log(`\nExact comparison skipped: ${(e as Error).message}`);
     solveExact = undefined;

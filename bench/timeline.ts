@@ -15,7 +15,7 @@ import { containerTimeline } from '../src/core/events.js';
 import { createApiKey, createParty } from '../src/core/identity.js';
 import { createGrant } from '../src/core/grants.js';
 import { setPartyCodes } from '../src/core/ownership.js';
-import { validateEvent } from '../src/modules/tracking/model.js';
+import { validateEvent } from '../src/modules/tracking/index.js';
 import { SERVER_HEAP_FLAGS } from '../src/sim/embedded.js';
 import { benchEvent, benchPlatform, container, percentile, round, saveResult } from './common.js';
 

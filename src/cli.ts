@@ -12,7 +12,7 @@ import { ProblemError } from './core/errors.js';
 import { validateDateTime } from './standards/index.js';
 import { passwordWeakness, WEAK_PASSWORD_RULE } from './core/passwords.js';
 import { MODULES, startPlatform } from './platform.js';
-import { berthCommand, BERTH_USAGE } from './modules/portcall/optimizer/cli.js';
+import { berthCommand, BERTH_USAGE } from './modules/portcall/index.js';
 import { simulateCommand, SIMULATE_USAGE } from './sim/command.js';
 import { startDemo } from './sim/demo.js';
 

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { containerNumber, equipmentEvent, shipmentEvent, testPlatform, transportEvent, type TestParty, type TestPlatform } from './helpers.js';
+import { containerNumber, equipmentEvent, shipmentEvent, testPlatform, transportEvent, type Payload, type TestParty, type TestPlatform } from './helpers.js';
 
 describe('POST /v2/events', () => {
   let t: TestPlatform;
@@ -83,7 +83,7 @@ describe('POST /v2/events', () => {
   });
 
   it('a retry with the keys in another order, or without the eventCreatedDateTime the platform filled in, is a duplicate', async () => {
-    const post = (payload: unknown) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
+    const post = (payload: Payload) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
     const event = equipmentEvent({ equipmentReference: containerNumber('CSQU', 8) });
     assert.equal((await post(event)).statusCode, 201);
     const reordered = Object.fromEntries(Object.entries(event).reverse());
@@ -147,7 +147,7 @@ describe('POST /v2/events', () => {
     const event = equipmentEvent({ equipmentReference: containerNumber('CSQU', 7) });
     const other = { ...event, equipmentEventTypeCode: 'GTOT' };
     const batches = Array.from({ length: 6 }, (_, k) => Array.from({ length: 50 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('TGHU', k * 50 + i) })));
-    const post = (payload: unknown) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
+    const post = (payload: Payload) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
     const store = t.platform.ctx.events;
     const [commits, requests] = [store.commits, store.groupedRequests];
     const publishAudits = async () => Number((await t.platform.handle.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n'))

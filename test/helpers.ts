@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/core/config.js';
 import { dropPgSchema } from '../src/core/db.js';
+import type { InjectOptions } from 'fastify';
 import type { DeliveryOptions } from '../src/core/delivery.js';
 import type { Role } from '../src/core/identity.js';
 import { startPlatform, type Platform } from '../src/platform.js';
@@ -94,8 +95,14 @@ export interface EquipmentEventInput {
   location?: string;
 }
 
+/** An event as the builders make it: any DCSA fields, always with its `eventID`. */
+export type TestEvent = Record<string, unknown> & { eventID: string };
+
+/** What a test may send as a request body (`inject`'s payload). */
+export type Payload = InjectOptions['payload'];
+
 /** A valid DCSA equipment event with sensible defaults. */
-export function equipmentEvent(input: EquipmentEventInput): Record<string, unknown> {
+export function equipmentEvent(input: EquipmentEventInput): TestEvent {
   const code = input.code ?? 'GTIN';
   const refs = [
     ...(input.bookings ?? []).map((v) => ({ documentReferenceType: 'BKG', documentReferenceValue: v })),
@@ -129,7 +136,7 @@ export function transportCall() {
   };
 }
 
-export function transportEvent(code = 'ARRI', at = nextTime()): Record<string, unknown> {
+export function transportEvent(code = 'ARRI', at = nextTime()): TestEvent {
   return {
     eventID: randomUUID(), eventType: 'TRANSPORT', eventClassifierCode: 'ACT', eventDateTime: at,
     eventCreatedDateTime: '2026-11-01T00:00:00Z', transportEventTypeCode: code, transportCall: transportCall(),

@@ -12,7 +12,8 @@ import { openDb } from '../src/core/db.js';
 import { replaceStatfs } from '../src/core/disk.js';
 import { registerProblemHandlers } from '../src/core/errors.js';
 import { migrate } from '../src/core/migrations.js';
-import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import type { ComponentHealth } from '../src/core/status.js';
+import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type Payload, type TestParty, type TestPlatform } from './helpers.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -131,8 +132,7 @@ describe('the public status page', () => {
     assert.equal(res.statusCode, 200, res.body);
     return res.json();
   };
-  const component = (page: { components: { component: string }[] }, name: string) => page.components.find((c) => c.component === name) as
-    { state: string; reasons: string[]; figures: Record<string, unknown> };
+  const component = (page: { components: ComponentHealth[] }, name: string) => page.components.find((c) => c.component === name) as ComponentHealth;
 
   it('answers without credentials: every component operational, with its figures', async () => {
     await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: [equipmentEvent({ equipmentReference: containerNumber('MSCU', 1) })] });
@@ -200,7 +200,7 @@ describe('the public status page', () => {
   };
 
   it('an admin posts an incident (Idempotency-Key), updates it and resolves it; the page shows it, then its history', async () => {
-    const post = (payload: unknown, key?: string) => t.inject({ method: 'POST', url: '/admin/status/notices', headers: { ...admin, ...(key ? { 'idempotency-key': key } : {}) }, payload });
+    const post = (payload: Payload, key?: string) => t.inject({ method: 'POST', url: '/admin/status/notices', headers: { ...admin, ...(key ? { 'idempotency-key': key } : {}) }, payload });
     const created = await post(incident, 'incident-1');
     assert.equal(created.statusCode, 201, created.body);
     const notice = created.json();
@@ -214,7 +214,7 @@ describe('the public status page', () => {
     assert.deepEqual(page.notices.active.map((n: { id: string }) => n.id), [notice.id]);
     assert.equal(page.notices.active[0].title.zh, '船舶到港事件延迟');
 
-    const update = (payload: unknown) => t.inject({ method: 'POST', url: `/admin/status/notices/${notice.id}/updates`, headers: admin, payload });
+    const update = (payload: Payload) => t.inject({ method: 'POST', url: `/admin/status/notices/${notice.id}/updates`, headers: admin, payload });
     assert.equal((await update({ status: 'identified', message: { zh: '已查明原因。', en: 'Cause identified.' } })).statusCode, 201);
     const patched = await t.inject({ method: 'PATCH', url: `/admin/status/notices/${notice.id}`, headers: admin, payload: { severity: 'minor' } });
     assert.equal(patched.statusCode, 200, patched.body);

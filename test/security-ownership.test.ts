@@ -2,7 +2,7 @@
 // numbers, binds its boxes, rewrites its journeys or slips events into its shipments.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_KEY, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { ADMIN_KEY, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type Payload, type TestParty, type TestPlatform } from './helpers.js';
 
 const ids = (res: { json(): unknown }) => (res.json() as { eventID: string }[]).map((e) => e.eventID).sort();
 
@@ -15,7 +15,7 @@ describe('ownership of bookings, B/Ls and journeys', () => {
   const gateIn = equipmentEvent({ equipmentReference: box, code: 'GTIN', at: '2026-10-02T08:00:00Z' });
   const load = equipmentEvent({ equipmentReference: box, code: 'LOAD', bookings: [booking], at: '2026-10-03T08:00:00Z' });
 
-  const post = (p: TestParty, payload: unknown) => t.inject({ method: 'POST', url: '/v2/events', headers: p.auth, payload });
+  const post = (p: TestParty, payload: Payload) => t.inject({ method: 'POST', url: '/v2/events', headers: p.auth, payload });
   const get = (p: TestParty, url: string) => t.inject({ method: 'GET', url, headers: p.auth });
 
   before(async () => {

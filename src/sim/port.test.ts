@@ -1,7 +1,7 @@
 // The simulated port on its own (no server): determinism, volume, conservation, validity.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateEvent } from '../modules/tracking/model.js';
+import { validateEvent } from '../modules/tracking/index.js';
 import { validateImoNumber, validateMmsi } from '../standards/index.js';
 import { PortSimulation, TRANSSHIPMENT_SHARE, type SimAction } from './port.js';
 import { ActionQueue } from './runner.js';

@@ -12,6 +12,8 @@ export { computeKpis, groupKpis, type KpiCall } from './kpis.js';
 export { validatePortCallEvent } from './model.js';
 export { terminalCallsInWindow, type PlanningCall } from './store.js';
 export { pc as portcallDb } from './schema.js';
+export { berthCommand, BERTH_USAGE } from './optimizer/cli.js';
+export * as berthOptimizer from './optimizer/index.js';
 
 export const portcallModule: PlatformModule = {
   name: 'portcall',

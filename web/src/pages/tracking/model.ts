@@ -1,6 +1,6 @@
 // Pure helpers of the tracking page (no React, no DOM): what a search string is, the order and
 // current status of a container's events, and the time shown for each event.
-import type { ContainerStatus, DcsaEvent, Location } from '../../api';
+import type { ContainerStatus, DcsaEvent, Location } from '../../api.js';
 
 export type SearchMode = 'auto' | 'container' | 'booking' | 'bl';
 export const SEARCH_MODES: SearchMode[] = ['auto', 'container', 'booking', 'bl'];
