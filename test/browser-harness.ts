@@ -20,3 +20,12 @@ export function requireWebBuild(): void {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
+
+/** Closes the browser, then the platform, whichever of them was started. */
+export async function closeBrowserTest(browser: Browser | undefined, platform: { close(): Promise<void> } | undefined): Promise<void> {
+  try {
+    await browser?.close();
+  } finally {
+    await platform?.close();
+  }
+}

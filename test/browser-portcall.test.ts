@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { definitionById } from '../src/modules/portcall/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
-import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
+import { BROWSER_SUITE, closeBrowserTest, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const UI_TIMEOUT_MS = 15_000;
@@ -104,13 +104,7 @@ describe('port call pages in a browser', BROWSER_SUITE, () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await t?.close();
-    }
-  });
+  after(() => closeBrowserTest(browser, t));
 
   const visible = (page: Page, text: string | RegExp) => page.getByText(text).first().waitFor({ state: 'visible' });
   const shoot = async (page: Page, name: string) => { if (SCREENSHOTS) await page.screenshot({ path: `/tmp/pc-${name}.png`, fullPage: true }); };

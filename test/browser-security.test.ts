@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { definitionById } from '../src/modules/portcall/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
-import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
+import { BROWSER_SUITE, closeBrowserTest, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const UI_TIMEOUT_MS = 15_000;
@@ -74,13 +74,7 @@ describe('browser security', BROWSER_SUITE, () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await t?.close();
-    }
-  });
+  after(() => closeBrowserTest(browser, t));
 
   /** A logged-in terminal user's page that records every CSP violation and script error. */
   const loggedInPage = async (problems: string[]) => {

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
+import { BROWSER_SUITE, closeBrowserTest, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestPlatform } from './helpers.js';
 
 const UI_TIMEOUT_MS = 15_000;
@@ -27,13 +27,7 @@ describe('status page in a browser', BROWSER_SUITE, () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await t?.close();
-    }
-  });
+  after(() => closeBrowserTest(browser, t));
 
   async function newPage(locale: string): Promise<Page> {
     const context = await browser.newContext({ locale, timezoneId: 'UTC', viewport: { width: 1360, height: 900 } });

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BROWSER_SUITE, launchBrowser, requireWebBuild } from './browser-harness.js';
+import { BROWSER_SUITE, closeBrowserTest, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const UI_TIMEOUT_MS = 15_000;
@@ -69,13 +69,7 @@ describe('web app in a browser', BROWSER_SUITE, () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await t?.close();
-    }
-  });
+  after(() => closeBrowserTest(browser, t));
 
   async function newPage(locale: string, timezoneId: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ locale, timezoneId, viewport: { width: 1360, height: 900 } });

@@ -1,11 +1,13 @@
 // Test-data builders and a platform per test file, on the database CI selects: SQLite by default,
 // PostgreSQL when DATABASE_URL is set (each test platform gets a schema of its own).
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadConfig } from '../src/core/config.js';
-import { dropPgSchema } from '../src/core/db.js';
+import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
 import type { InjectOptions } from 'fastify';
 import type { DeliveryOptions } from '../src/core/delivery.js';
 import type { Role } from '../src/core/identity.js';
@@ -67,6 +69,25 @@ export async function testPlatform(options: { delivery?: boolean | Partial<Deliv
     async close() {
       await platform.close();
       if (url && schema) await dropPgSchema(url, schema);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The command line on a database of its own (a data directory, and a schema on PostgreSQL when
+ * DATABASE_URL is set): `run(...args)` runs `jiaozhou` with them; `close()` removes both.
+ */
+export async function cliWorkspace() {
+  const url = process.env.DATABASE_URL;
+  const schema = `cli_${randomBytes(5).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-cli-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, ...(url ? { DATABASE_URL: await createPgSchemaUrl(url, schema) } : {}) };
+  return {
+    dir,
+    run: (...args: string[]) => promisify(execFile)(process.execPath, ['bin/jiaozhou.js', ...args], { env }),
+    async close() {
+      if (url) await dropPgSchema(url, schema);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,14 +1,7 @@
 // Administration, sessions, operations endpoints, OpenAPI, the live stream and the CLI.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
-import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { ADMIN_KEY, cliWorkspace, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
@@ -127,21 +120,10 @@ describe('admin API, sessions, operations', () => {
 });
 
 describe('jiaozhou CLI', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-cli-'));
-  const pgUrl = process.env.DATABASE_URL;
-  const schema = `cli_${randomBytes(5).toString('hex')}`;
-  let env: NodeJS.ProcessEnv;
-  before(async () => {
-    env = { ...process.env, DATA_DIR: dir };
-    if (pgUrl) {
-      env.DATABASE_URL = await createPgSchemaUrl(pgUrl, schema);
-    }
-  });
-  after(async () => {
-    if (pgUrl) await dropPgSchema(pgUrl, schema);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/jiaozhou.js', ...args], { env });
+  let workspace: Awaited<ReturnType<typeof cliWorkspace>>;
+  before(async () => { workspace = await cliWorkspace(); });
+  after(() => workspace.close());
+  const cli = (...args: string[]) => workspace.run(...args);
 
   it('creates a party, a user and an API key', async () => {
     const party = JSON.parse((await cli('admin', 'create-party', '--name', 'Shandong Port Qingdao', '--role', 'terminal', '--role', 'port_authority')).stdout);

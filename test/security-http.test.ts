@@ -4,18 +4,16 @@
 // own password per user. On SQLite, and on PostgreSQL when DATABASE_URL is set.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 import { loadConfig, type Config } from '../src/core/config.js';
-import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
+import { dropPgSchema } from '../src/core/db.js';
 import { startDemo } from '../src/sim/demo.js';
 import { startPlatform, type Platform } from '../src/platform.js';
-import { ADMIN_KEY, testPlatform, type TestParty } from './helpers.js';
+import { ADMIN_KEY, cliWorkspace, testPlatform, type TestParty } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const STRONG = 'quay-crane-gantry-42';
@@ -206,19 +204,15 @@ describe('password policy', () => {
   });
 
   it('the CLI refuses them too, and creates no user', async () => {
-    const pgUrl = process.env.DATABASE_URL;
-    const schema = `cli_${randomBytes(5).toString('hex')}`;
-    const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-cli-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, ...(pgUrl ? { DATABASE_URL: await createPgSchemaUrl(pgUrl, schema) } : {}) };
-    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/jiaozhou.js', ...args], { env });
+    const workspace = await cliWorkspace();
+    const cli = workspace.run;
     try {
       const party = JSON.parse((await cli('admin', 'create-party', '--name', 'Qingdao Customs', '--role', 'customs')).stdout);
       await assert.rejects(cli('admin', 'create-user', '--party', party.id, '--username', 'officer', '--password', 'password1234'), /password\.weak/);
       const user = JSON.parse((await cli('admin', 'create-user', '--party', party.id, '--username', 'officer', '--password', STRONG)).stdout);
       assert.equal(user.username, 'officer', 'the name was still free: the refused call made nothing');
     } finally {
-      if (pgUrl) await dropPgSchema(pgUrl, schema);
-      rmSync(dir, { recursive: true, force: true });
+      await workspace.close();
     }
   });
 });

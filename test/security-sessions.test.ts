@@ -3,17 +3,11 @@
 // unread stream buffers, sessions a user can list and end, API keys that expire and rotate.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get as httpGet, createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
 import { DeliveryWorker } from '../src/core/delivery.js';
-import { ADMIN_KEY, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { ADMIN_KEY, cliWorkspace, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const PASSWORD = 'Harbour-Crane-Gantry-42';
@@ -437,19 +431,10 @@ describe('webhook delivery decides visibility when it sends', () => {
 });
 
 describe('jiaozhou admin create-api-key --expires', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jiaozhou-cli-'));
-  const pgUrl = process.env.DATABASE_URL;
-  const schema = `cli_${randomBytes(5).toString('hex')}`;
-  let env: NodeJS.ProcessEnv;
-  before(async () => {
-    env = { ...process.env, DATA_DIR: dir };
-    if (pgUrl) env.DATABASE_URL = await createPgSchemaUrl(pgUrl, schema);
-  });
-  after(async () => {
-    if (pgUrl) await dropPgSchema(pgUrl, schema);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/jiaozhou.js', ...args], { env });
+  let workspace: Awaited<ReturnType<typeof cliWorkspace>>;
+  before(async () => { workspace = await cliWorkspace(); });
+  after(() => workspace.close());
+  const cli = (...args: string[]) => workspace.run(...args);
 
   it('creates a key that expires, and refuses a time in the past', async () => {
     const party = JSON.parse((await cli('admin', 'create-party', '--name', 'Expiring Carrier', '--role', 'carrier')).stdout);

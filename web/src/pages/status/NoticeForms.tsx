@@ -25,6 +25,34 @@ interface UpdateValues {
   messageEn: string;
 }
 
+/**
+ * A modal form's sending: `run(send, doneKey)` shows the spinner, then says `doneKey` and closes
+ * the modal, or says the server's problem and leaves the form as typed.
+ */
+function useModalSubmit(onDone: () => void) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const run = async (send: () => Promise<unknown>, doneKey: string) => {
+    setBusy(true);
+    try {
+      await send();
+      message.success(t(doneKey));
+      setOpen(false);
+      onDone();
+      return true;
+    } catch (e) {
+      const m = errorMessage(t, e);
+      message.error(m.detail ? `${m.title}: ${m.detail}` : m.title);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { open, setOpen, busy, run };
+}
+
 function useRequired() {
   const { t } = useTranslation();
   return [{ required: true, whitespace: true, message: t('status.form.required') }];
@@ -32,33 +60,20 @@ function useRequired() {
 
 export function NewNoticeButton({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const required = useRequired();
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { open, setOpen, busy, run } = useModalSubmit(onDone);
   const [form] = Form.useForm<NoticeValues>();
   const kind = Form.useWatch('kind', form);
 
   const submit = async (v: NoticeValues) => {
-    setBusy(true);
-    try {
-      const [start, end] = v.window ?? [null, null];
-      await api.postStatusNotice({
-        kind: v.kind, severity: v.severity,
-        title: { zh: v.titleZh, en: v.titleEn }, body: { zh: v.bodyZh, en: v.bodyEn },
-        components: v.components ?? [],
-        ...(start ? { startsAt: start.toISOString() } : {}), ...(end ? { endsAt: end.toISOString() } : {}),
-      });
-      message.success(t('status.form.posted'));
-      setOpen(false);
-      form.resetFields();
-      onDone();
-    } catch (e) {
-      const m = errorMessage(t, e);
-      message.error(m.detail ? `${m.title}: ${m.detail}` : m.title);
-    } finally {
-      setBusy(false);
-    }
+    const [start, end] = v.window ?? [null, null];
+    const posted = await run(() => api.postStatusNotice({
+      kind: v.kind, severity: v.severity,
+      title: { zh: v.titleZh, en: v.titleEn }, body: { zh: v.bodyZh, en: v.bodyEn },
+      components: v.components ?? [],
+      ...(start ? { startsAt: start.toISOString() } : {}), ...(end ? { endsAt: end.toISOString() } : {}),
+    }), 'status.form.posted');
+    if (posted) form.resetFields();
   };
 
   return (
@@ -92,26 +107,12 @@ export function NewNoticeButton({ onDone }: { onDone: () => void }) {
 
 export function NoticeUpdateButton({ notice, onDone }: { notice: StatusNotice; onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const required = useRequired();
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { open, setOpen, busy, run } = useModalSubmit(onDone);
   const [form] = Form.useForm<UpdateValues>();
 
-  const submit = async (v: UpdateValues) => {
-    setBusy(true);
-    try {
-      await api.postStatusUpdate(notice.id, { status: v.status, message: { zh: v.messageZh, en: v.messageEn } });
-      message.success(t('status.form.updated'));
-      setOpen(false);
-      onDone();
-    } catch (e) {
-      const m = errorMessage(t, e);
-      message.error(m.detail ? `${m.title}: ${m.detail}` : m.title);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = (v: UpdateValues) =>
+    run(() => api.postStatusUpdate(notice.id, { status: v.status, message: { zh: v.messageZh, en: v.messageEn } }), 'status.form.updated');
 
   return (
     <>
