@@ -4,8 +4,9 @@
 // sees the same synchronous answer. A job waits for an idle worker rather than sharing one, so a
 // long proposal never delays a short one queued behind it on the same thread when another is free.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ProblemError, RetryLater, type FieldError, type ProblemKind } from '../../core/errors.js';
+import { startWorker } from '../../core/workers.js';
 import type { BerthPlanOptions, BerthPlanResult } from './berthplan.js';
 import type { BerthRow } from './schema.js';
 import type { PlanningCall } from './store.js';
@@ -57,14 +58,7 @@ export class BerthPlanPool {
 
   /** Workers start on first use: most processes (tests, tools) never plan berths. */
   private spawn(): Worker {
-    // Run from source (tests, `tsx`), the worker registers the TypeScript loader first.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const file = JSON.stringify(new URL(`./berthplan-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href);
-    const code = fromSource
-      ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${file}); })`
-      : `import(${file})`;
-    const worker = new Worker(code, { eval: true });
-    worker.unref();
+    const worker = startWorker(import.meta.url, 'berthplan-worker');
     this.started++;
     worker.on('message', (answer: PlanAnswer) => {
       const pending = this.busy.get(worker);

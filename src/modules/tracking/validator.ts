@@ -4,7 +4,8 @@
 // the body's bytes, not its text: decoding 350 kB of UTF-8 and copying the string to the
 // worker were a tenth of the main thread's time under load.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../core/workers.js';
 import { unpackRequest, type CheckedRequest, type PackedRequest } from './model.js';
 
 interface Job { worker: Worker; resolve: (r: CheckedRequest) => void; reject: (e: unknown) => void }
@@ -37,14 +38,7 @@ export class EventValidator {
   /** Workers start on first use: most processes (tests, tools) never publish. */
   private worker(index: number): Worker {
     if (this.workers[index]) return this.workers[index];
-    // Run from source (tests, `tsx`), the worker registers the TypeScript loader first.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const file = JSON.stringify(new URL(`./validator-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href);
-    const code = fromSource
-      ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${file}); })`
-      : `import(${file})`;
-    const worker = new Worker(code, { eval: true });
-    worker.unref();
+    const worker = startWorker(import.meta.url, 'validator-worker');
     worker.on('message', ({ id, result }: { id: number; result: PackedRequest }) => {
       const job = this.jobs.get(id);
       this.jobs.delete(id);
