@@ -5,13 +5,14 @@ import type { Config } from './core/config.js';
 import type { AppContext, PlatformModule } from './core/context.js';
 import { openDb, type DbHandle, type OpenDbOptions } from './core/db.js';
 import { DeliveryWorker, DEFAULT_DELIVERY, type DeliveryOptions } from './core/delivery.js';
-import { EventStore } from './core/events.js';
+import { Commands } from './core/commands.js';
 import { createApiKey, createParty, hasAdminParty, sha256 } from './core/identity.js';
 import { coreMigrations, migrate } from './core/migrations.js';
 import { OwnershipDirectory } from './core/ownership.js';
 import { CursorSigner } from './core/cursors.js';
 import { checkKeyFingerprint, loadMasterKey, PlatformSecrets, sealStoredSecrets } from './core/secrets.js';
 import { LiveStream } from './core/stream.js';
+import { Topics } from './core/topics.js';
 import { portcallModule } from './modules/portcall/index.js';
 import { trackingModule } from './modules/tracking/index.js';
 
@@ -46,12 +47,15 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   }
 
   const ownership = new OwnershipDirectory(handle.db);
-  const events = new EventStore(handle.db, handle.dialect, ownership);
-  const stream = new LiveStream(handle.db, handle.flush);
+  const topics = new Topics(handle.dialect);
+  const commands = new Commands(handle.db, handle.dialect, topics);
+  const stream = new LiveStream(handle.db, topics, handle.flush);
   const deliveryOn = options.delivery !== false;
-  const delivery = deliveryOn ? new DeliveryWorker(handle.db, { ...DEFAULT_DELIVERY, allowLocalCallbacks: config.webhooksAllowLocal, secrets, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
-  const ctx: AppContext = { config, db: handle.db, dialect: handle.dialect, flush: handle.flush, events, ownership, stream, delivery, secrets, cursors: new CursorSigner(secrets.cursorKey) };
-  events.onCommit(() => { stream.poke(); delivery?.wake(); });
+  const delivery = deliveryOn ? new DeliveryWorker(handle.db, topics, { ...DEFAULT_DELIVERY, allowLocalCallbacks: config.webhooksAllowLocal, secrets, ...(typeof options.delivery === 'object' ? options.delivery : {}) }, handle.flush) : undefined;
+  const ctx: AppContext = {
+    config, db: handle.db, dialect: handle.dialect, flush: handle.flush, commands, topics, ingest: [], ownership, stream, delivery, secrets, cursors: new CursorSigner(secrets.cursorKey),
+  };
+  topics.onCommitted(() => { stream.poke(); delivery?.wake(); });
 
   const app = await buildApp(ctx, MODULES, migrationSets, { logger: options.logger });
   delivery?.start();

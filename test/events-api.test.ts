@@ -148,7 +148,7 @@ describe('POST /v2/events', () => {
     const other = { ...event, equipmentEventTypeCode: 'GTOT' };
     const batches = Array.from({ length: 6 }, (_, k) => Array.from({ length: 50 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('TGHU', k * 50 + i) })));
     const post = (payload: Payload) => t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload });
-    const store = t.platform.ctx.events;
+    const store = t.platform.ctx.ingest[0];
     const [commits, requests] = [store.commits, store.groupedRequests];
     const publishAudits = async () => Number((await t.platform.handle.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n'))
       .where('action', '=', 'events.publish').where('party_id', '=', carrier.id).executeTakeFirstOrThrow()).n);

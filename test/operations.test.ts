@@ -14,6 +14,7 @@ import { registerProblemHandlers } from '../src/core/errors.js';
 import { migrate } from '../src/core/migrations.js';
 import type { ComponentHealth } from '../src/core/status.js';
 import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type Payload, type TestParty, type TestPlatform } from './helpers.js';
+import { trackingDb } from '../src/modules/tracking/index.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -95,7 +96,7 @@ describe('/ready and the disk', () => {
     } finally {
       await sql.raw('pragma max_page_count = 4294967294').execute(db);
     }
-    const stored = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', 'in', events.map((e) => e.eventID as string)).executeTakeFirst();
+    const stored = await trackingDb(db).selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', 'in', events.map((e) => e.eventID as string)).executeTakeFirst();
     assert.equal(Number(stored!.n), 0);
     const retry = await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: events });
     assert.equal(retry.statusCode, 200, 'the same request succeeds once there is room');

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { insertMany } from '../src/core/db.js';
 import { checkKeyFingerprint, PlatformSecrets, sealStoredSecrets } from '../src/core/secrets.js';
 import { containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { trackingDb } from '../src/modules/tracking/index.js';
 
 type Res = Awaited<ReturnType<TestPlatform['inject']>>;
 const errorsOf = (res: Res) => (res.json().errors ?? []).map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`) as string[];
@@ -199,7 +200,7 @@ describe('bad input is a 400 naming the field, never a 500', () => {
     const batch = Array.from({ length: 251 }, (_, i) => equipmentEvent({ equipmentReference: containerNumber('REFU', 10 + i), bookings: refs(20, `BKG-R${i}`) }));
     const flood = await publish(batch);
     assert.deepEqual([flood.statusCode, errorsOf(flood)], [400, ['/body/250/documentReferences maxDocumentReferencesPerRequest']]);
-    const stored = await t.platform.ctx.db.selectFrom('event_refs').select((eb) => eb.fn.countAll().as('n')).where('ref_value', 'like', 'BKG-R%').executeTakeFirst();
+    const stored = await trackingDb(t.platform.ctx.db).selectFrom('event_refs').select((eb) => eb.fn.countAll().as('n')).where('ref_value', 'like', 'BKG-R%').executeTakeFirst();
     assert.equal(Number(stored?.n), 0, 'nothing of the refused request is written');
   });
 
@@ -207,7 +208,7 @@ describe('bad input is a 400 naming the field, never a 500', () => {
     const { db, dialect } = t.platform.ctx;
     await assert.rejects(insertMany(db, dialect, 'audit_log', [{ 'at) values (1); drop table events; --': 'x' }]), /not a plain identifier/);
     await assert.rejects(insertMany(db, dialect, 'events; drop table events', [{ at: 'x' }]), /not a plain identifier/);
-    assert.ok(await db.selectFrom('events').select('seq').limit(1).execute());
+    assert.ok(await trackingDb(db).selectFrom('events').select('seq').limit(1).execute());
   });
 
   it('a publish in another content type is a 415 problem; an empty one a 400', async () => {

@@ -8,6 +8,7 @@ import { get as httpGet, createServer, type IncomingMessage, type Server } from 
 import type { AddressInfo } from 'node:net';
 import { DeliveryWorker } from '../src/core/delivery.js';
 import { ADMIN_KEY, cliWorkspace, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { trackingDb } from '../src/modules/tracking/index.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const PASSWORD = 'Harbour-Crane-Gantry-42';
@@ -357,7 +358,7 @@ describe('webhook delivery decides visibility when it sends', () => {
   });
   after(() => t.close());
 
-  const worker = () => new DeliveryWorker(t.platform.ctx.db, { ...FAST, allowLocalCallbacks: true, secrets: t.platform.ctx.secrets });
+  const worker = () => new DeliveryWorker(t.platform.ctx.db, t.platform.ctx.topics, { ...FAST, allowLocalCallbacks: true, secrets: t.platform.ctx.secrets });
 
   it('a notification queued before its grant was revoked is withheld, not sent; the rest goes on', async () => {
     const hook = await receiver();
@@ -378,7 +379,7 @@ describe('webhook delivery decides visibility when it sends', () => {
       w.start();
       await waitFor(() => eventIds(hook.received).includes(kept.eventID as string), 'the still visible event');
       assert.deepEqual(eventIds(hook.received), [kept.eventID]);
-      const rows = await t.platform.ctx.db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq').select(['events.event_id', 'outbox.status'])
+      const rows = await trackingDb(t.platform.ctx.db).selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq').select(['events.event_id', 'outbox.status'])
         .where('outbox.subscription_id', '=', sub.json().subscriptionID).execute();
       assert.deepEqual(Object.fromEntries(rows.map((r) => [r.event_id, r.status])), { [revoked.eventID as string]: 'withheld', [kept.eventID as string]: 'delivered' });
       const dead = await t.inject({ method: 'GET', url: `/v2/event-subscriptions/${sub.json().subscriptionID}/dead-letters`, headers: forwarder.auth });
@@ -395,7 +396,7 @@ describe('webhook delivery decides visibility when it sends', () => {
     try {
       const event = equipmentEvent({ equipmentReference: containerNumber('WHDU', 3) });
       assert.equal((await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event })).statusCode, 201);
-      const { seq } = await t.platform.ctx.db.selectFrom('events').select('seq').where('event_id', '=', event.eventID as string).executeTakeFirstOrThrow();
+      const { seq } = await trackingDb(t.platform.ctx.db).selectFrom('events').select('seq').where('event_id', '=', event.eventID as string).executeTakeFirstOrThrow();
       const now = new Date().toISOString();
       await t.platform.ctx.db.insertInto('subscriptions').values({ id: 'sub-orphan', party_id: 'party-gone', callback_url: hook.url, secret, filters: '{}', created_at: now, updated_at: now }).execute();
       await t.platform.ctx.db.insertInto('outbox').values({ subscription_id: 'sub-orphan', seq: Number(seq), status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null }).execute();

@@ -186,7 +186,7 @@ describe('webhook subscriptions', () => {
       await t.inject({ method: 'POST', url: '/v2/events', headers: carrier.auth, payload: event });
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(hook.state.received.length, 0, 'nothing sent while no worker runs');
-      const worker = new DeliveryWorker(t.platform.ctx.db, { ...FAST, allowLocalCallbacks: true, secrets: t.platform.ctx.secrets });
+      const worker = new DeliveryWorker(t.platform.ctx.db, t.platform.ctx.topics, { ...FAST, allowLocalCallbacks: true, secrets: t.platform.ctx.secrets });
       worker.start();
       try {
         await waitFor(() => eventIds(hook.state.received).includes(event.eventID), 'delivery by the new worker');

@@ -9,7 +9,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAuth, requirePrincipal } from './auth.js';
 import type { AppContext, PlatformModule } from './context.js';
-import { TNT_API_VERSION } from './delivery.js';
 import { problem, registerProblemHandlers, routeNotFound, sendProblem } from './errors.js';
 import { migrationsApplied, type MigrationSet } from './migrations.js';
 import { ping } from './db.js';
@@ -75,7 +74,7 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   // read with its audit record — answers only once its commits are on disk.
   app.addHook('onSend', async (request, reply) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || request.principal?.authority) await ctx.flush();
-    if (!reply.hasHeader('API-Version')) reply.header('API-Version', request.url.startsWith('/v2/') ? TNT_API_VERSION : PLATFORM_API_VERSION);
+    if (!reply.hasHeader('API-Version')) reply.header('API-Version', PLATFORM_API_VERSION);
   });
 
   await app.register(swagger, {

@@ -1,6 +1,7 @@
 // The audit log: who did or read what, when. Written in the same transaction as the action it
 // records (for writes) or before the answer leaves (for authority reads).
-import type { Executor } from './db.js';
+import { coreOf, type Executor, type ModuleExecutor } from './db.js';
+import type { Database } from './tables.js';
 import type { Principal } from './auth.js';
 import { nowIso } from './time.js';
 
@@ -11,9 +12,10 @@ export interface AuditEntry {
 }
 
 /** Writes one entry, or several in one statement (all at the same time, by the same party). */
-export async function audit(db: Executor, who: Pick<Principal, 'partyId' | 'actor'> | null, entry: AuditEntry | AuditEntry[]): Promise<void> {
+export async function audit<D extends Database>(moduleDb: ModuleExecutor<D>, who: Pick<Principal, 'partyId' | 'actor'> | null, entry: AuditEntry | AuditEntry[]): Promise<void> {
   const entries = Array.isArray(entry) ? entry : [entry];
   if (!entries.length) return;
+  const db = coreOf(moduleDb);
   const at = nowIso();
   await db.insertInto('audit_log').values(entries.map((e) => ({
     at,

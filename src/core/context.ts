@@ -2,21 +2,41 @@ import type { Config } from './config.js';
 import type { CursorSigner } from './cursors.js';
 import type { Db, Dialect } from './db.js';
 import type { DeliveryWorker } from './delivery.js';
-import type { EventStore } from './events.js';
+import type { Commands } from './commands.js';
 import type { MigrationSet } from './migrations.js';
 import type { OwnershipDirectory } from './ownership.js';
 import type { PlatformSecrets } from './secrets.js';
 import type { LiveStream } from './stream.js';
+import type { Topics } from './topics.js';
 import type { FastifyInstance } from 'fastify';
 
-/** What a module gets from the core: the database, the event store and the live channels. */
+/**
+ * A module's intake of data from outside (Track & Trace's event store): what `/metrics` and the
+ * status page's "ingest" component report, summed over the modules that register one.
+ */
+export interface IngestSource {
+  /** Items stored by this process. */
+  stored: number;
+  /** Transactions committed, and the requests they carried. */
+  commits: number;
+  groupedRequests: number;
+  /** When the newest item was received (on any node). */
+  lastReceivedAt(): Promise<string | undefined>;
+}
+
+/** What a module gets from the core: the database, the write path and the live channels. */
 export interface AppContext {
   config: Config;
   db: Db;
   dialect: Dialect;
   /** Resolves once every commit so far is on disk (see DbHandle.flush). */
   flush(): Promise<void>;
-  events: EventStore;
+  /** The write path: commands in one transaction, facts and their handlers (commands.ts). */
+  commands: Commands;
+  /** Topics for webhooks and the live stream (topics.ts). */
+  topics: Topics;
+  /** Intakes registered by modules (metrics, status page). */
+  ingest: IngestSource[];
   /** Carriers' registered codes and the parties acting for them (ownership.ts). */
   ownership: OwnershipDirectory;
   stream: LiveStream;
@@ -31,6 +51,6 @@ export interface AppContext {
 export interface PlatformModule {
   name: string;
   migrations?: MigrationSet;
-  /** Called once at start: add projections to the event store and routes to the app. */
+  /** Called once at start: register topics, fact handlers and intakes with the core, and routes with the app. */
   register(app: FastifyInstance, ctx: AppContext): Promise<void>;
 }

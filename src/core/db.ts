@@ -19,6 +19,14 @@ export type Tx = Transaction<Database>;
 /** A store function takes either the database or a transaction: the command decides. */
 export type Executor = Kysely<Database>;
 
+/**
+ * A module's database or transaction (the core's tables plus its own, `withTables`) handed to a
+ * core function, which knows only the core's tables: the same connection, the narrower type.
+ */
+export const coreOf = <D extends Database>(db: ModuleExecutor<D>): Executor => db as unknown as Executor;
+/** A module's database or transaction: the core's tables and the module's own. */
+export type ModuleExecutor<D extends Database> = Kysely<D> | Transaction<D>;
+
 export interface DbHandle {
   db: Db;
   dialect: Dialect;
@@ -380,8 +388,8 @@ const insertTexts = new Map<string, string>();
  * random keys, hundreds of pages per statement that no caller needs, since none goes on with a
  * transaction after a failed write.
  */
-export async function insertMany<T extends Record<string, unknown>>(
-  db: Executor,
+export async function insertMany<T extends Record<string, unknown>, D extends Database>(
+  db: ModuleExecutor<D>,
   dialect: Dialect,
   table: string,
   rows: readonly T[],
@@ -463,7 +471,7 @@ export function concatPgColumns(parts: PgColumns[]): PgColumns | undefined {
 }
 
 /** Runs the insert of `pgColumns`: `insert … select unnest(…), … `. */
-export async function insertPgColumns(db: Executor, { table, columns, kinds, params }: PgColumns, options: InsertOptions = {}): Promise<Record<string, unknown>[]> {
+export async function insertPgColumns<D extends Database>(db: ModuleExecutor<D>, { table, columns, kinds, params }: PgColumns, options: InsertOptions = {}): Promise<Record<string, unknown>[]> {
   const shape = `pg|${table}|${columns.join(',')}|${kinds.join(',')}|${tail(options)}`;
   let text = insertTexts.get(shape);
   if (!text) {

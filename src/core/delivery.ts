@@ -1,17 +1,18 @@
-// Webhook delivery: the outbox rows written with each event batch are sent to the subscribers'
+// Webhook delivery: the outbox rows written with each write of a topic are sent to the subscribers'
 // callback URLs, at least once and in order per subscription, signed with HMAC-SHA256 of the
 // shared secret (DCSA `Notification-Signature: sha256=<hex>`). A failed delivery is retried with
 // exponential backoff; after MAX_ATTEMPTS the batch is parked as dead letters for an operator to
 // replay. State lives in the database, so a restart resumes where the last process stopped.
-// Who may read what is decided again when a notification is sent, not only when it was queued.
+// Who may read what is decided again when a notification is sent, not only when it was queued:
+// the topic's provider (topics.ts) reads the items through its module's access predicate.
 import { createHmac } from 'node:crypto';
 import { CallbackAddressError, postCallback } from './callbacks.js';
-import { eventVisibleTo } from './access.js';
 import { audit } from './audit.js';
 import type { Db } from './db.js';
 import { PlatformSecrets, subscriptionSecretContext } from './secrets.js';
 import { isAuthority, type Role } from './identity.js';
 import { nowIso } from './time.js';
+import type { Topics } from './topics.js';
 
 export interface DeliveryOptions {
   pollIntervalMs: number;
@@ -37,8 +38,6 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   // The platform passes its own; this one opens only secrets stored before sealing existed.
   secrets: { open: (stored) => { if (PlatformSecrets.isSealed(stored)) throw new Error('no key to open sealed secrets'); return stored; } },
 };
-
-export const TNT_API_VERSION = '2.2.0';
 
 export function sign(secretBase64: string, body: string): string {
   return `sha256=${createHmac('sha256', Buffer.from(secretBase64, 'base64')).update(body, 'utf8').digest('hex')}`;
@@ -72,7 +71,7 @@ export class DeliveryWorker {
    * `flush` makes every commit so far durable (DbHandle.flush): nothing read from the database
    * leaves the process before the commit that wrote it is on disk.
    */
-  constructor(private readonly db: Db, private readonly options: DeliveryOptions = DEFAULT_DELIVERY, private readonly flush: () => Promise<void> = async () => {}) {}
+  constructor(private readonly db: Db, private readonly topics: Topics, private readonly options: DeliveryOptions = DEFAULT_DELIVERY, private readonly flush: () => Promise<void> = async () => {}) {}
 
   start(): void {
     this.stopped = false;
@@ -126,8 +125,8 @@ export class DeliveryWorker {
   private async deliverHead(subscriptionId: string): Promise<{ delivered: number; again: boolean }> {
     const none = { delivered: 0, again: false };
     const now = nowIso();
-    let rows = await this.db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq')
-      .select(['outbox.id', 'outbox.seq', 'outbox.attempts', 'outbox.next_attempt_at', 'events.body', 'events.event_id', 'events.equipment_reference'])
+    let rows = await this.db.selectFrom('outbox')
+      .select(['outbox.id', 'outbox.seq', 'outbox.attempts', 'outbox.next_attempt_at'])
       .where('outbox.subscription_id', '=', subscriptionId).where('outbox.status', '=', 'pending')
       .orderBy('outbox.id').limit(this.options.maxEventsPerNotification).execute();
     // Order per subscription: nothing overtakes a head that waits for its retry.
@@ -137,24 +136,28 @@ export class DeliveryWorker {
       await this.db.deleteFrom('outbox').where('id', 'in', rows.map((r) => Number(r.id))).execute();
       return none;
     }
+    // A topic whose module this node does not run waits for a node that does.
+    if (!this.topics.has(subscription.topic)) return none;
+    const provider = this.topics.get(subscription.topic);
     const party = await this.db.selectFrom('parties').select('roles').where('id', '=', subscription.party_id).executeTakeFirst();
     if (!party) {
       await this.dropSubscription(subscriptionId);
       return none;
     }
-    // The outbox row was written when the event was; what the subscriber may read is decided
+    // The outbox row was written when the item was; what the subscriber may read is decided
     // now, when it is sent: a grant revoked meanwhile withholds what it had shared.
-    const viewer = { partyId: subscription.party_id, authority: isAuthority(JSON.parse(party.roles) as Role[]) };
-    const visible = new Set((await this.db.selectFrom('events').select('seq')
-      .where('seq', 'in', rows.map((r) => Number(r.seq))).where(eventVisibleTo(viewer)).execute()).map((r) => Number(r.seq)));
-    const hidden = rows.filter((r) => !visible.has(Number(r.seq))).map((r) => Number(r.id));
+    const roles = JSON.parse(party.roles) as Role[];
+    const viewer = { partyId: subscription.party_id, authority: isAuthority(roles), roles };
+    const items = new Map((await provider.read(this.db, viewer, rows.map((r) => Number(r.seq)))).map((i) => [i.seq, i]));
+    const hidden = rows.filter((r) => !items.has(Number(r.seq))).map((r) => Number(r.id));
     if (hidden.length) {
-      await this.db.updateTable('outbox').set({ status: 'withheld', last_error: 'the subscriber may no longer read this event' })
+      await this.db.updateTable('outbox').set({ status: 'withheld', last_error: 'the subscriber may no longer read this item' })
         .where('id', 'in', hidden).where('status', '=', 'pending').where('next_attempt_at', '<=', now).execute();
-      rows = rows.filter((r) => visible.has(Number(r.seq)));
+      rows = rows.filter((r) => items.has(Number(r.seq)));
       // The rows behind the withheld ones may belong in this notification: look again.
       if (!rows.length || rows[0].next_attempt_at > now) return { delivered: 0, again: true };
     }
+    const sending = rows.map((r) => items.get(Number(r.seq))!);
     const ids = rows.map((r) => Number(r.id));
     // Claim the rows for the length of one request so that another node does not send them too.
     const lease = new Date(Date.now() + this.options.requestTimeoutMs + 1000).toISOString();
@@ -167,13 +170,10 @@ export class DeliveryWorker {
     if (viewer.authority) {
       await audit(this.db, { partyId: subscription.party_id, actor: `subscription:${subscription.id}` }, {
         action: 'events.notified', resource: `subscription:${subscription.id}`,
-        detail: {
-          callbackUrl: subscription.callback_url, attempt: rows[0].attempts + 1, eventIDs: rows.map((r) => r.event_id),
-          equipmentReferences: [...new Set(rows.map((r) => r.equipment_reference).filter(Boolean))],
-        },
+        detail: { callbackUrl: subscription.callback_url, attempt: rows[0].attempts + 1, topic: subscription.topic, ...provider.auditDetail(sending) },
       });
     }
-    const body = `[${rows.map((r) => r.body).join(',')}]`;
+    const body = `[${sending.map((i) => i.body).join(',')}]`;
     await this.flush();
     let error: string | undefined;
     try {
@@ -182,7 +182,7 @@ export class DeliveryWorker {
         // Stored sealed (core/secrets.ts); opened only to sign.
         ...signatureHeaders(this.options.secrets.open(subscription.secret, subscriptionSecretContext(subscription.id)), body),
         'Subscription-ID': subscription.id,
-        'API-Version': TNT_API_VERSION,
+        'API-Version': provider.apiVersion,
       }, body, { timeoutMs: this.options.requestTimeoutMs, allowLocal: this.options.allowLocalCallbacks });
       if (status < 200 || status > 299) error = `callback answered ${status}`;
     } catch (e) {
@@ -227,11 +227,17 @@ export async function replayDeadLetters(db: Db, subscriptionIds: string[], ids?:
   return Number(res.numUpdatedRows);
 }
 
-export async function listDeadLetters(db: Db, subscriptionIds: string[], limit = 100) {
+export async function listDeadLetters(db: Db, topics: Topics, subscriptionIds: string[], limit = 100) {
   if (!subscriptionIds.length) return [];
-  const rows = await db.selectFrom('outbox').innerJoin('events', 'events.seq', 'outbox.seq')
-    .select(['outbox.id', 'outbox.subscription_id', 'outbox.attempts', 'outbox.last_error', 'events.event_id'])
+  const rows = await db.selectFrom('outbox').innerJoin('subscriptions', 'subscriptions.id', 'outbox.subscription_id')
+    .select(['outbox.id', 'outbox.seq', 'outbox.subscription_id', 'outbox.attempts', 'outbox.last_error', 'subscriptions.topic'])
     .where('outbox.status', '=', 'dead').where('outbox.subscription_id', 'in', subscriptionIds)
     .orderBy('outbox.id').limit(limit).execute();
-  return rows.map((r) => ({ id: Number(r.id), subscriptionId: r.subscription_id, eventID: r.event_id, attempts: r.attempts, lastError: r.last_error }));
+  const ids = new Map<string, Map<number, string>>();
+  for (const topic of new Set(rows.map((r) => r.topic))) {
+    if (topics.has(topic)) ids.set(topic, await topics.get(topic).ids(db, rows.filter((r) => r.topic === topic).map((r) => Number(r.seq))));
+  }
+  return rows.map((r) => ({
+    id: Number(r.id), subscriptionId: r.subscription_id, eventID: ids.get(r.topic)?.get(Number(r.seq)) ?? null, attempts: r.attempts, lastError: r.last_error,
+  }));
 }

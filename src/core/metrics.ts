@@ -41,9 +41,9 @@ function appMetrics(ctx: AppContext): { registry: Registry; requestSeconds: Hist
   mirroredCounter(registry, 'jiaozhou_db_query_errors_total', 'Database statements that failed.', () => dbMetrics.errors);
   mirroredCounter(registry, 'jiaozhou_db_query_seconds_total', 'Time spent executing database statements, summed.', () => dbMetrics.seconds);
   mirroredCounter(registry, 'jiaozhou_db_busy_seconds_total', 'Wall time with at least one database statement running.', () => dbMetrics.busySeconds);
-  mirroredCounter(registry, 'jiaozhou_events_stored_total', 'Events stored by this process.', () => ctx.events.stored);
-  mirroredCounter(registry, 'jiaozhou_event_commits_total', 'Event store transactions committed (one may carry several requests).', () => ctx.events.commits);
-  mirroredCounter(registry, 'jiaozhou_event_requests_total', 'Publish requests written by those transactions.', () => ctx.events.groupedRequests);
+  mirroredCounter(registry, 'jiaozhou_events_stored_total', 'Events stored by this process.', () => ctx.ingest.reduce((n, i) => n + i.stored, 0));
+  mirroredCounter(registry, 'jiaozhou_event_commits_total', 'Event store transactions committed (one may carry several requests).', () => ctx.ingest.reduce((n, i) => n + i.commits, 0));
+  mirroredCounter(registry, 'jiaozhou_event_requests_total', 'Publish requests written by those transactions.', () => ctx.ingest.reduce((n, i) => n + i.groupedRequests, 0));
   new Gauge({
     name: 'jiaozhou_stream_listeners', help: 'Live-stream (server-sent events) connections open on this node.', registers: [registry],
     collect() { this.set(ctx.stream.listenerCount); },

@@ -3,10 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db, Dialect } from './db.js';
-import { publisherSuffix } from './publisher.js';
 
 // A copy of the authority roles as this migration was written (identity.ts may change later).
 const AUTHORITY_ROLE_NAMES = ['customs', 'border', 'msa', 'port_authority', 'shipping_center'];
+
+/**
+ * The publisher members migration 0005 added to stored events, as that migration wrote them (the
+ * tracking module writes them since, modules/tracking/publisher.ts; a migration's body is frozen).
+ */
+function publisherSuffix0005(p: { partyId: string; partyName: string; roles: string[] }): string {
+  const codes: [string, string][] = [['carrier', 'CA'], ['terminal', 'TR'], ['customs', 'ATH'], ['border', 'ATH'], ['msa', 'ATH'], ['port_authority', 'ATH'], ['shipping_center', 'ATH'], ['bunker_supplier', 'BUK']];
+  const publisher = { partyName: p.partyName, identifyingCodes: [{ DCSAResponsibleAgencyCode: 'ZZZ', partyCode: p.partyId, codeListName: 'Jiaozhou party' }] };
+  return `,"publisher":${JSON.stringify(publisher)},"publisherRole":${JSON.stringify(codes.find(([role]) => p.roles.includes(role))?.[1] ?? 'SVP')}}`;
+}
 
 export type MigrationSet = Record<string, (dialect: Dialect) => Migration>;
 
@@ -278,7 +287,7 @@ export const coreMigrations: MigrationSet = {
       for (const p of parties as { id: string; name: string; roles: string }[]) {
         const roles = JSON.parse(p.roles) as string[];
         if (roles.some((r) => AUTHORITY_ROLE_NAMES.includes(r))) await db.updateTable('parties').set({ authority: 1 }).where('id', '=', p.id).execute();
-        const suffix = publisherSuffix({ partyId: p.id, partyName: p.name, roles });
+        const suffix = publisherSuffix0005({ partyId: p.id, partyName: p.name, roles });
         await sql`update events set body = substr(body, 1, length(body) - 1) || ${suffix} where publisher_party_id = ${p.id}`.execute(db);
       }
     },
@@ -344,6 +353,26 @@ export const coreMigrations: MigrationSet = {
       await db.schema.createIndex('sessions_user').on('sessions').columns(['user_id', 'expires_at']).execute();
       await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
       await byteOrderText(db, dialect, ['sessions', 'api_keys']);
+    },
+  }),
+  // Subscriptions and the live stream serve any module's topic (core/topics.ts): a subscription
+  // names its topic (those made before are Track & Trace's). Facts that commands emit are kept in
+  // one log, in commit order (core/commands.ts).
+  '0009_topics_and_facts': (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('subscriptions').addColumn('topic', 'text', (c) => c.notNull().defaultTo('tracking.event')).execute();
+      await db.schema.createIndex('subscriptions_topic').on('subscriptions').columns(['topic', 'party_id']).execute();
+      await db.schema.createTable('facts')
+        .addColumn('seq', autoId(dialect), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('party_id', 'text')
+        .addColumn('actor', 'text')
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('facts_subject').on('facts').columns(['subject', 'seq']).execute();
+      await byteOrderText(db, dialect, ['subscriptions', 'facts']);
     },
   }),
 };

@@ -1,14 +1,12 @@
 // HTTP routes of the core: sessions for the web app, a party's own API keys, the admin API
-// (parties, users, API keys, audit log, dead letters), and grants.
+// (parties, users, API keys, audit log, dead letters).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { GRANT_REFERENCE_TYPES } from './access.js';
 import { audit, queryAudit } from './audit.js';
 import { forgetApiKeys, requirePrincipal, requireRole, requireUser, SESSION_COOKIE, type Principal } from './auth.js';
 import type { AppContext } from './context.js';
 import { listDeadLetters, MAX_REPLAY_IDS, replayDeadLetters } from './delivery.js';
 import { invalid, ProblemError } from './errors.js';
-import { createGrant, GRANT_SCOPES, listGrants, revokeGrant } from './grants.js';
 import {
   createApiKey, createParty, createUser, endOtherSessions, endSession, listApiKeys, listParties, listSessions, login, logout, MAX_ROTATION_GRACE_HOURS,
   requireParty, revokeApiKey, ROLES, rotateApiKey, sessionPrincipal, type Role,
@@ -20,7 +18,6 @@ import { nowIso } from './time.js';
 import { validateDateTime } from '../standards/index.js';
 
 const Strict = { additionalProperties: false };
-const MAX_GRANTS_PER_BATCH = 1000;
 const DEFAULT_ROTATION_GRACE_HOURS = 24;
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
@@ -249,7 +246,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.get('/admin/dead-letters', { schema: { ...admin, summary: 'Undeliverable notifications of every subscription' } }, async (request) => {
     requireRole(request, 'admin');
     const subs = await db.selectFrom('subscriptions').select('id').execute();
-    return listDeadLetters(db, subs.map((s) => s.id), 1000);
+    return listDeadLetters(db, ctx.topics, subs.map((s) => s.id), 1000);
   });
 
   r.post('/admin/dead-letters/replay', {
@@ -263,54 +260,5 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return { replayed };
   });
 
-  // ---- grants ------------------------------------------------------------------------------
-  const GrantBody = Type.Object({
-    granteePartyId: Type.String({ minLength: 1 }),
-    referenceType: Type.Union(GRANT_REFERENCE_TYPES.map((t) => Type.Literal(t))),
-    referenceValue: Type.String({ minLength: 1, maxLength: 100 }),
-    expiresAt: Type.Optional(Type.String({ description: 'ISO 8601 with offset; the grant lapses then' })),
-    scope: Type.Optional(Type.Union(GRANT_SCOPES.map((s) => Type.Literal(s)), { description: 'read (default): see the document\'s events; publish: also publish events on it for its issuer (only the issuing carrier grants this)' })),
-  }, Strict);
-  type GrantInput = Static<typeof GrantBody>;
-  const grantInput = (body: GrantInput, at: string) => {
-    if (body.expiresAt === undefined) return { ...body, expiresAt: undefined };
-    const v = validateDateTime(body.expiresAt);
-    if (!v.ok) throw invalid(`${at}/expiresAt`, v.rule, v.message);
-    return { ...body, expiresAt: v.value.utc };
-  };
-
-  r.post('/v1/grants', {
-    schema: { tags: ['Access'], summary: 'Share a booking (BKG), transport document (TRD) or container (EQ) with another party', body: GrantBody },
-  }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    const input = grantInput(request.body, '/body');
-    const res = await idempotent(db, request, p, async (tx) => ({ status: 201, body: await createGrant(tx, ctx.ownership, p, input) }));
-    return reply.code(res.status).send(res.body);
-  });
-
-  r.post('/v1/grants/batch', {
-    schema: {
-      tags: ['Access'], summary: `Up to ${MAX_GRANTS_PER_BATCH} grants in one transaction: all are made, or none (the problem names the item)`,
-      body: Type.Array(GrantBody, { minItems: 1, maxItems: MAX_GRANTS_PER_BATCH }),
-    },
-  }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    const inputs = request.body.map((item, i) => grantInput(item, `/body/${i}`));
-    const res = await idempotent(db, request, p, async (tx) => {
-      const grants = [];
-      for (const [i, input] of inputs.entries()) grants.push(await createGrant(tx, ctx.ownership, p, input, `/body/${i}`));
-      return { status: 200, body: grants };
-    });
-    return reply.code(res.status).send(res.body);
-  });
-
-  r.get('/v1/grants', { schema: { tags: ['Access'], summary: 'Grants you gave and received' } }, async (request) =>
-    listGrants(db, requirePrincipal(request).partyId));
-
-  r.delete('/v1/grants/:id', { schema: { tags: ['Access'], summary: 'Revoke a grant you gave', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    await db.transaction().execute((tx) => revokeGrant(tx, p, request.params.id));
-    return reply.code(204).send();
-  });
   await ownershipRoutes(app, ctx);
 }

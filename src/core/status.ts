@@ -111,9 +111,8 @@ async function measure(ctx: AppContext, loopDelay: ReturnType<typeof monitorEven
   };
 
   // Ingest writes to the database: it fails with it, and a full disk refuses its writes.
-  const last = reachable
-    ? await ctx.db.selectFrom('events').select('received_at').orderBy('seq', 'desc').limit(1).executeTakeFirst().catch(() => undefined)
-    : undefined;
+  const lastAt = reachable ? await lastReceivedAt(ctx).catch(() => undefined) : undefined;
+  const last = lastAt ? { received_at: lastAt } : undefined;
   const ingest: ComponentHealth = {
     component: 'ingest',
     state: !reachable ? 'outage' : lowDisk ? 'degraded' : 'operational',
@@ -121,7 +120,7 @@ async function measure(ctx: AppContext, loopDelay: ReturnType<typeof monitorEven
     figures: {
       lastEventAt: last?.received_at ?? null,
       lastEventAgeSeconds: last ? Math.max(0, Math.round((Date.parse(now) - Date.parse(last.received_at)) / 1000)) : null,
-      eventsPerSecond: rate.perSecond(ctx.events.stored),
+      eventsPerSecond: rate.perSecond(ctx.ingest.reduce((n, i) => n + i.stored, 0)),
     },
   };
 
@@ -151,6 +150,12 @@ async function measure(ctx: AppContext, loopDelay: ReturnType<typeof monitorEven
  * subscription counts — notifications go out in order, so those behind a receiver that fails
  * (its head waits for its retry) are held back by that receiver, not by the platform.
  */
+/** The newest item any intake received. */
+async function lastReceivedAt(ctx: AppContext): Promise<string | undefined> {
+  const times = (await Promise.all(ctx.ingest.map((i) => i.lastReceivedAt()))).filter((t): t is string => t !== undefined);
+  return times.length ? times.reduce((a, b) => (a > b ? a : b)) : undefined;
+}
+
 async function deliveryFigures(ctx: AppContext, now: string) {
   const { db } = ctx;
   const head = await db.selectFrom('outbox as o').select((eb) => eb.fn.min('o.next_attempt_at').as('oldest'))

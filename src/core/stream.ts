@@ -1,18 +1,19 @@
-// Live updates for the web app over server-sent events. The stream follows the event table by
-// `seq` (so it also sees events written by other server nodes), wakes at once on local commits,
-// and sends each connection only what its party may read and its filter asks for.
+// Live updates over server-sent events, for any module's topic (topics.ts). The stream follows
+// each topic's log by `seq` (so it also sees items written by other server nodes), wakes at once on
+// local commits, and sends each connection only what its party may read (the topic provider's
+// access predicate) and its filter asks for.
 //
 // A stream lives for hours, so what allowed it at the start is checked again while it runs: the
 // credential (API key not revoked or expired, session not ended or expired) before every batch
-// and every few seconds, the visibility per batch (`queryEvents` applies the access policy as it
-// is now). A listener that does not read is ended rather than buffered for without limit, and a
+// and every few seconds, the visibility per batch (the provider's `read` applies the access policy
+// as it is now). A listener that does not read is ended rather than buffered for without limit, and a
 // party holds only so many streams at once.
 import type { FastifyReply } from 'fastify';
 import { audit } from './audit.js';
 import { lapsedPrincipals, type Principal } from './auth.js';
 import type { Db } from './db.js';
 import { ProblemError } from './errors.js';
-import { queryEvents, type EventFilter, type StoredEvent } from './events.js';
+import type { TopicItem, Topics } from './topics.js';
 
 const POLL_INTERVAL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
@@ -30,14 +31,18 @@ export interface StreamLimits {
 export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreamsPerParty: 20, maxUnreadBytes: 4 * 1024 * 1024, recheckMs: 5000 };
 
 interface Listener {
+  topic: string;
   viewer: Principal;
-  filter: EventFilter;
+  filter: unknown;
   reply: FastifyReply;
+  /** The route the stream was opened on (named in the audit record of an authority's batch). */
+  resource: string;
 }
 
 export class LiveStream {
   private readonly listeners = new Set<Listener>();
-  private lastSeq = 0;
+  /** Per topic followed: the last `seq` looked at. */
+  private readonly lastSeq = new Map<string, number>();
   private following: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -47,6 +52,7 @@ export class LiveStream {
   /** `flush`: see DeliveryWorker — events go out only once their commit is on disk. */
   constructor(
     private readonly db: Db,
+    private readonly topics: Topics,
     private readonly flush: () => Promise<void> = async () => {},
     readonly limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS },
   ) {}
@@ -66,11 +72,26 @@ export class LiveStream {
     }
   }
 
-  async open(viewer: Principal, filter: EventFilter, reply: FastifyReply): Promise<void> {
+  /**
+   * Serves an admitted stream of a topic, hijacked by the route, with the filter the topic's
+   * provider parsed. Writes the answer's head itself.
+   */
+  async open(topic: string, viewer: Principal, filter: unknown, reply: FastifyReply, resource: string): Promise<void> {
+    const provider = this.topics.get(topic);
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'API-Version': provider.apiVersion });
+    reply.raw.write(': connected\n\n');
+    // Admitted again: other streams of the party may have opened during the route's awaits.
+    try {
+      this.admit(viewer);
+    } catch (e) {
+      reply.raw.end(`event: end\ndata: ${JSON.stringify({ reason: (e as Error).message })}\n\n`);
+      return;
+    }
     // Added before any await, so that `admit` just before counts it for the next request.
-    const listener: Listener = { viewer, filter, reply };
+    const listener: Listener = { topic, viewer, filter, reply, resource };
     this.listeners.add(listener);
     reply.raw.on('close', () => this.remove(listener));
+    if (!this.lastSeq.has(topic)) this.lastSeq.set(topic, await provider.lastSeq(this.db));
     this.following ??= this.startFollowing();
     await this.following;
   }
@@ -105,12 +126,6 @@ export class LiveStream {
   }
 
   private async startFollowing() {
-    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
-    if (!this.listeners.size) {
-      this.following = undefined;
-      return;
-    }
-    this.lastSeq = Number(row?.max ?? 0);
     this.timer = setInterval(() => void this.tick(), POLL_INTERVAL_MS);
     this.heartbeat = setInterval(() => { for (const l of this.listeners) this.write(l, ': keep-alive\n\n'); }, HEARTBEAT_MS);
     this.checker = setInterval(() => void this.recheck().catch(() => {}), this.limits.recheckMs);
@@ -122,10 +137,14 @@ export class LiveStream {
     clearInterval(this.checker);
     this.timer = this.heartbeat = this.checker = undefined;
     this.following = undefined;
+    // A new first listener starts from what is stored then.
+    this.lastSeq.clear();
   }
 
   private remove(listener: Listener) {
     if (!this.listeners.delete(listener)) return;
+    // A topic nobody follows any more starts afresh with its next listener.
+    if (![...this.listeners].some((l) => l.topic === listener.topic)) this.lastSeq.delete(listener.topic);
     if (this.listeners.size === 0) this.stopFollowing();
   }
 
@@ -152,27 +171,33 @@ export class LiveStream {
   }
 
   private async forward() {
-    const rows = await this.db.selectFrom('events').select('seq').where('seq', '>', this.lastSeq).orderBy('seq').limit(MAX_EVENTS_PER_TICK).execute();
-    if (!rows.length) return;
-    const seqs = rows.map((r) => Number(r.seq));
-    this.lastSeq = seqs.at(-1)!;
-    await this.recheck();
-    const batches: [Listener, StoredEvent[]][] = [];
-    for (const l of this.listeners) {
-      const page = await queryEvents(this.db, l.viewer, l.filter, { seqIn: seqs, limit: MAX_EVENTS_PER_TICK });
-      if (page.events.length) batches.push([l, page.events]);
+    const batches: [Listener, TopicItem[]][] = [];
+    let rechecked = false;
+    for (const [topic, last] of [...this.lastSeq]) {
+      const listeners = [...this.listeners].filter((l) => l.topic === topic);
+      const provider = this.topics.get(topic);
+      const seqs = await provider.seqsAfter(this.db, last, MAX_EVENTS_PER_TICK);
+      if (!seqs.length || !listeners.length) continue;
+      this.lastSeq.set(topic, seqs.at(-1)!);
+      if (!rechecked) { await this.recheck(); rechecked = true; }
+      for (const l of listeners) {
+        if (!this.listeners.has(l)) continue;
+        const items = await provider.read(this.db, l.viewer, seqs, l.filter);
+        if (items.length) batches.push([l, items]);
+      }
     }
     // An authority's stream is a read across parties like any other: on record before it leaves.
-    for (const [l, events] of batches) {
+    for (const [l, items] of batches) {
       if (!l.viewer.authority) continue;
       await audit(this.db, l.viewer, {
-        action: 'events.streamed', resource: '/v1/stream',
-        detail: { events: events.length, eventIDs: events.map((e) => e.eventId), equipmentReferences: [...new Set(events.map((e) => e.equipmentReference).filter(Boolean))] },
+        action: 'events.streamed', resource: l.resource, detail: { topic: l.topic, events: items.length, ...this.topics.get(l.topic).auditDetail(items) },
       });
     }
+    if (!batches.length) return;
     await this.flush();
-    for (const [l, events] of batches) {
-      this.write(l, events.map((e) => `id: ${e.seq}\nevent: event\ndata: ${e.body}\n\n`).join(''));
+    for (const [l, items] of batches) {
+      const name = this.topics.get(l.topic).streamEvent;
+      this.write(l, items.map((i) => `id: ${i.seq}\nevent: ${name}\ndata: ${i.body}\n\n`).join(''));
     }
   }
 }

@@ -55,87 +55,6 @@ export interface AuditRow {
   detail: string | null;
 }
 
-export interface EventRow {
-  seq: Generated<number>;
-  event_id: string;
-  publisher_party_id: string;
-  event_type: string;
-  event_classifier_code: string;
-  /** UTC, ISO 8601 with milliseconds, so text order is time order. */
-  event_date_time: string;
-  event_created_date_time: string;
-  equipment_event_type_code: string | null;
-  transport_event_type_code: string | null;
-  shipment_event_type_code: string | null;
-  equipment_reference: string | null;
-  vessel_imo_number: string | null;
-  un_location_code: string | null;
-  document_type_code: string | null;
-  transport_call_id: string | null;
-  export_voyage_number: string | null;
-  carrier_service_code: string | null;
-  /** The event as published (with eventCreatedDateTime filled in when it was missing). */
-  body: string;
-  received_at: string;
-}
-
-/** Booking (BKG) and transport document (TRD) references an event carries. */
-export interface EventRefRow {
-  seq: number;
-  ref_type: string;
-  ref_value: string;
-}
-
-/** The carrier that issued a booking or transport document. */
-export interface DocumentOwnerRow {
-  ref_type: string;
-  ref_value: string;
-  owner_party_id: string;
-  created_at: string;
-}
-
-/** Two documents named on one event: they belong to the same shipment. */
-export interface DocumentLinkRow {
-  ref_type: string;
-  ref_value: string;
-  other_type: string;
-  other_value: string;
-}
-
-/**
- * A container's journey on a shipment: from the first event linking box and document, until the
- * box's first journey on another shipment starts (`end_at`, null while none has).
- */
-export interface ShipmentEquipmentRow {
-  ref_type: string;
-  ref_value: string;
-  equipment_reference: string;
-  first_at: string;
-  end_at: string | null;
-}
-
-export interface ContainerStatusRow {
-  equipment_reference: string;
-  seq: number;
-  event_date_time: string;
-  event_type_code: string;
-  un_location_code: string | null;
-  empty_indicator_code: string | null;
-}
-
-export interface GrantRow {
-  id: string;
-  granter_party_id: string;
-  grantee_party_id: string;
-  ref_type: string;
-  ref_value: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  created_at: string;
-  /** 'read' (see the document's events) or 'publish' (also act for the issuer on it). */
-  scope: Generated<'read' | 'publish'>;
-}
-
 /** A carrier's registered code: a prefix of its booking and B/L numbers, or a BIC owner code of its boxes. */
 export interface PartyCodeRow {
   code: string;
@@ -162,11 +81,28 @@ export interface SubscriptionRow {
   filters: string;
   created_at: string;
   updated_at: string;
+  /** The topic it follows (core/topics.ts), e.g. `tracking.event`. */
+  topic: Generated<string>;
+}
+
+/** A fact a command emitted (core/commands.ts), in commit order. */
+export interface FactRow {
+  seq: Generated<number>;
+  /** `<module>.<entity>.<past-tense>`, e.g. `portcall.berth.arrived`. */
+  name: string;
+  /** The entity's id. */
+  subject: string;
+  /** JSON: ids and changed values. */
+  data: string;
+  party_id: string | null;
+  actor: string | null;
+  at: string;
 }
 
 export interface OutboxRow {
   id: Generated<number>;
   subscription_id: string;
+  /** The item's `seq` in the subscription's topic. */
   seq: number;
   /** `withheld`: the subscriber could no longer read the event when it was due; never sent. */
   status: 'pending' | 'delivered' | 'dead' | 'withheld';
@@ -229,15 +165,9 @@ export interface Database {
   api_keys: ApiKeyRow;
   sessions: SessionRow;
   audit_log: AuditRow;
-  events: EventRow;
-  event_refs: EventRefRow;
-  document_owners: DocumentOwnerRow;
-  document_links: DocumentLinkRow;
-  shipment_equipment: ShipmentEquipmentRow;
-  container_status: ContainerStatusRow;
-  grants: GrantRow;
   subscriptions: SubscriptionRow;
   outbox: OutboxRow;
+  facts: FactRow;
   idempotency_keys: IdempotencyRow;
   party_codes: PartyCodeRow;
   agents: AgentRow;

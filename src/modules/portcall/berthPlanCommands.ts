@@ -13,11 +13,11 @@ import { audit } from '../../core/audit.js';
 import type { Dialect } from '../../core/db.js';
 import { ProblemError, type FieldError } from '../../core/errors.js';
 import { coded, refuse } from './problems.js';
-import type { NewEvent } from '../../core/events.js';
+import type { Commands } from '../../core/commands.js';
 import { checkBerth } from './commands.js';
 import { portCallWriterTurn, publishEventsIn } from './publish.js';
-import { uuidV5 } from './spine.js';
-import { core, type PcDb } from './schema.js';
+import { uuidV5 } from '../../core/ids.js';
+import { core, type PcDb, type PcTx, type PortcallTables } from './schema.js';
 import { DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, latestEtaPbp, planCalls, presentPlan, staleReasons, type PlanParameters } from './berthPlanStore.js';
 
 export interface AcceptedCall {
@@ -43,14 +43,16 @@ export interface Acceptance {
 
 const sameTime = (a: string | null, b: string) => a !== null && Date.parse(a) === Date.parse(b);
 
-export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, terminalCode: string, planId: string, now = new Date()): Promise<{ acceptance: Acceptance; spine: NewEvent[] }> {
-  return db.transaction().execute(async (tx) => {
+export async function acceptPlan(commands: Commands, who: Principal, terminalCode: string, planId: string, now = new Date()): Promise<Acceptance> {
+  return commands.run(who, async (scope) => {
+    const tx: PcTx = scope.tx.withTables<PortcallTables>();
+    const { dialect } = scope;
     // The port call writers' turn first, so that no timestamp (a new ETA) slips in between the
     // checks below and the writes.
     await portCallWriterTurn(tx, dialect);
     const plan = await getPlan(tx, terminalCode, planId);
     if (!plan) throw planNotFound(planId, terminalCode);
-    if (plan.acceptance) return { acceptance: JSON.parse(plan.acceptance) as Acceptance, spine: [] };
+    if (plan.acceptance) return JSON.parse(plan.acceptance) as Acceptance;
     if (plan.status !== 'PROPOSED') {
       throw new ProblemError('conflict', `berth plan ${planId} is ${plan.status.toLowerCase()}; propose a new one`,
         [coded('/params/planId', 'berthPlan.notProposed', { status: plan.status }, `the plan is ${plan.status}`)]);
@@ -122,7 +124,7 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
       }
       accepted.push({ portCallID: c.portCallID, vesselName: c.vesselName, berthId: c.berthId, previousBerthId: call.berth_id, plannedBerthArrival: c.plannedBerthArrival, plannedBerthDeparture: c.plannedBerthDeparture, timestamps });
     }
-    const { results, spine } = events.length ? await publishEventsIn(tx, dialect, who, events, (j) => `/calls/${eventCall[j]}`, now) : { results: [], spine: [] };
+    const { results } = events.length ? await publishEventsIn(scope, who, events, (j) => `/calls/${eventCall[j]}`, now) : { results: [] };
     const refused = results.filter((r) => r.result === 'rejected');
     if (refused.length) {
       const list = refused.flatMap((r) => r.problem?.errors ?? []);
@@ -141,7 +143,7 @@ export async function acceptPlan(db: PcDb, dialect: Dialect, who: Principal, ter
     await tx.updateTable('pc_berth_plans').set({ status: 'ACCEPTED', accepted_at: at, accepted_by_party_id: who.partyId, acceptance: JSON.stringify(acceptance) })
       .where('id', '=', planId).execute();
     await audit(core(tx), who, { action: 'berthplan.accept', resource: `berthplan:${planId}`, detail: { terminalCode, calls: accepted.length, timestamps: acceptance.timestampsSent, superseded: acceptance.supersededPlanIds } });
-    return { acceptance, spine };
+    return acceptance;
   });
 }
 

@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal, type Principal } from '../../core/auth.js';
 import type { AppContext } from '../../core/context.js';
-import { publisherOf } from '../../core/events.js';
 import { invalid } from '../../core/errors.js';
 import { invalidCoded, refuse } from './problems.js';
 import { validateDateTime } from '../../standards/index.js';
@@ -147,15 +146,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const who = requirePrincipal(request);
     const { terminalCode, planId } = request.params;
     await operatorOf(who, terminalCode);
-    const { acceptance, spine } = await acceptPlan(db, ctx.dialect, who, terminalCode, planId);
-    if (spine.length) {
-      try {
-        await ctx.events.append(publisherOf(who), spine);
-      } catch (err) {
-        request.log.error({ err }, 'berth plan: appending the Track & Trace spine failed');
-      }
-    }
-    return acceptance;
+    return acceptPlan(ctx.commands, who, terminalCode, planId);
   });
 
   r.delete('/v1/terminals/:terminalCode/berth-plans/:planId', {

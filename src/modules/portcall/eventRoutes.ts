@@ -15,36 +15,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal } from '../../core/auth.js';
 import type { AppContext } from '../../core/context.js';
-import { publisherOf } from '../../core/events.js';
+import { subscriptionRoutes } from '../../core/subscriptionRoutes.js';
 import { invalid, sendProblem, type FieldError, type Problem } from '../../core/errors.js';
-import { validateImoNumber, validateUnLocode } from '../../standards/index.js';
 import { auditRead } from './access.js';
-import { UUID } from './checker.js';
-import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from './codes.js';
-import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from './paging.js';
+import { nextPageHeaders, parseQuery, readPage } from './paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
 import { pc } from './schema.js';
-import { FeedbackElementSchema, PortCallEventSchema } from './schemas.js';
+import { FeedbackElementSchema, PortCallEventSchema, PortCallSubscriptionSchema } from './schemas.js';
+import { PORT_CALL_API_VERSION, TIMESTAMP_FILTERS, TIMESTAMP_TOPIC } from './topic.js';
 import { queryTimestamps, type TimestampFilter } from './store.js';
 
-export const PORT_CALL_API_VERSION = '2.0.0';
 const PREFIX = '/port-call/v2/';
 const tags = ['Port Call (DCSA 2.0)'];
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const FILTERS = TIMESTAMP_FILTERS;
 
-const FILTERS = {
-  UNLocationCode: standard(validateUnLocode),
-  terminalCallReference: text(100),
-  terminalCallID: pattern(UUID, 'a UUID (the portCallID of this platform)'),
-  vesselIMONumber: standard(validateImoNumber),
-  carrierServiceCode: text(11),
-  carrierImportVoyageNumber: text(50),
-  carrierExportVoyageNumber: text(50),
-  portCallServiceTypeCode: codeList(PORT_CALL_SERVICE_TYPE_CODES),
-  classifierCode: codeList(CLASSIFIER_CODES),
-  eventTimestampMin: dateTime,
-  eventTimestampMax: dateTime,
-};
 // Parameters of the standard this publisher does not filter by: rejected, as the standard allows,
 // rather than ignored (an ignored filter would return more than the client asked for).
 const UNSUPPORTED = ['portVisitReference', 'carrierServiceName', 'universalServiceReference', 'universalImportVoyageReference', 'universalExportVoyageReference', 'vesselName', 'vesselMMSINumber', 'portCallID', 'portCallServiceID', 'timestampID'];
@@ -102,15 +87,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
   }, async (request, reply) => {
     const who = requirePrincipal(request);
     const events = requestEvents(request.body);
-    const { results, spine } = await publishEvents(db, ctx.dialect, who, events, (i) => `/body/events/${i}`);
-    if (spine.length) {
-      try {
-        await ctx.events.append(publisherOf(who), spine);
-      } catch (err) {
-        // The timestamps are committed; a retry of the request appends the same T&T events again.
-        request.log.error({ err }, 'port call: appending the Track & Trace spine failed');
-      }
-    }
+    const { results } = await publishEvents(ctx.commands, who, events, (i) => `/body/events/${i}`);
     if (events.length === 1 && results[0].problem) return sendProblem(reply, withFeedback({ ...results[0].problem, instance: request.url }) as Problem);
     return reply.code(200).send({ results, feedbackElements: results.flatMap((res, i) => itemFeedback(res, i)) });
   });
@@ -134,6 +111,23 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
     // Stored bodies are events as sent (already validated), returned without re-shaping.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { events: page.items.map((t) => JSON.parse(t.body) as any) };
+  });
+
+  // Notifications of new timestamps, through the core's machinery (signed webhooks with retries and
+  // dead letters; the live stream), with the same filters as the GET.
+  await subscriptionRoutes(app, ctx, { path: '/port-call/v2/event-subscriptions', topic: TIMESTAMP_TOPIC, tags, schema: PortCallSubscriptionSchema });
+
+  r.get('/port-call/v2/stream', {
+    schema: { tags, summary: 'Server-sent events: new timestamps of the port calls you may see, with the GET filters', querystring: Type.Object({}, { additionalProperties: true }) },
+  }, async (request, reply) => {
+    const who = requirePrincipal(request);
+    const filter = parseQuery<TimestampFilter>(request.query as Record<string, unknown>, FILTERS);
+    ctx.stream.admit(who);
+    await auditRead(ctx.db, who, 'read', request, { stream: true });
+    // A hijacked reply skips onSend, where other answers wait for the audit record's flush.
+    if (who.authority) await ctx.flush();
+    reply.hijack();
+    await ctx.stream.open(TIMESTAMP_TOPIC, who, filter, reply, '/port-call/v2/stream');
   });
 }
 

@@ -7,6 +7,7 @@ import { eventRoutes } from './eventRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { callRoutes } from './routes.js';
 import { portcallMigrations } from './schema.js';
+import { timestampTopic } from './topic.js';
 
 export { computeKpis, groupKpis, type KpiCall } from './kpis.js';
 export { validatePortCallEvent } from './model.js';
@@ -19,6 +20,7 @@ export const portcallModule: PlatformModule = {
   name: 'portcall',
   migrations: portcallMigrations,
   async register(app, ctx) {
+    ctx.topics.register(timestampTopic);
     await referenceRoutes(app, ctx);
     await callRoutes(app, ctx);
     await eventRoutes(app, ctx);

@@ -37,7 +37,7 @@ export function nextPageHeaders(request: FastifyRequest, reply: FastifyReply, cu
  * parameters are rejected. A parser returns the value or a validation failure.
  */
 export function parseQuery<F extends object>(
-  query: Record<string, unknown>, parsers: { [K in keyof F]-?: (raw: string) => ValidationResult<F[K]> }, ignore: readonly string[] = [],
+  query: Record<string, unknown>, parsers: { [K in keyof F]-?: (raw: string) => ValidationResult<F[K]> }, ignore: readonly string[] = [], base = '/query',
 ): F {
   const errors: FieldError[] = [];
   const out: Record<string, unknown> = Object.create(null);
@@ -45,11 +45,11 @@ export function parseQuery<F extends object>(
     if (raw === undefined || ignore.includes(key)) continue;
     // Own keys only: a parameter named `constructor` or `toString` is unknown, not Object's.
     const parse = Object.hasOwn(parsers, key) ? (parsers as Record<string, (raw: string) => ValidationResult<unknown>>)[key] : undefined;
-    if (!parse) { errors.push({ pointer: `/query/${key}`, rule: 'additionalProperties', detail: `unknown parameter ${key}` }); continue; }
-    if (typeof raw !== 'string') { errors.push({ pointer: `/query/${key}`, rule: 'type', detail: `give ${key} once` }); continue; }
+    if (!parse) { errors.push({ pointer: `${base}/${key}`, rule: 'additionalProperties', detail: `unknown parameter ${key}` }); continue; }
+    if (typeof raw !== 'string') { errors.push({ pointer: `${base}/${key}`, rule: 'type', detail: `give ${key} once` }); continue; }
     const r = parse(raw);
     if (r.ok) out[key] = r.value;
-    else errors.push({ pointer: `/query/${key}`, rule: r.rule, detail: `${key}: ${r.message}` });
+    else errors.push({ pointer: `${base}/${key}`, rule: r.rule, detail: `${key}: ${r.message}` });
   }
   if (errors.length) throw new ProblemError('validation', `${errors[0].pointer}: ${errors[0].detail}`, errors);
   return out as F;

@@ -1,22 +1,26 @@
 // Receiving DCSA Port Call events (POST /port-call/v2/events): each item is judged on its own, in
 // the order sent, inside one transaction with the batch's audit record; a rejected item writes
 // nothing. Idempotent on eventID like the tracking event store: the same content again is a
-// duplicate, other content under a known eventID a conflict.
+// duplicate, other content under a known eventID a conflict. A command (core/commands.ts): the
+// timestamps, the calls' projection, the audit record, the facts of berth arrivals and departures
+// (and what other modules do with them) and the outbox rows of the `portcall.timestamp` topic
+// commit together.
 import { sql } from 'kysely';
 import type { Principal } from '../../core/auth.js';
 import { audit } from '../../core/audit.js';
+import type { CommandScope, Commands } from '../../core/commands.js';
 import type { Dialect } from '../../core/db.js';
 import { problem, type FieldError, type Problem, type ProblemKind } from '../../core/errors.js';
 import { coded, type ProblemRule } from './problems.js';
-import type { NewEvent } from '../../core/events.js';
 import { sidesOf } from './access.js';
 import { definitionById } from './definitions.js';
 import { validatePortCallEvent, type CallField, type PortCallEvent } from './model.js';
 import { checkActualOrder, factOf, project, type TimestampFact } from './projection.js';
 import { MOVES_SENDERS, roleExplanation, senderSides } from './roles.js';
-import { core, type PcDb, type PcTx, type PortCallRow } from './schema.js';
+import { core, type PcTx, type PortcallTables, type PortCallRow } from './schema.js';
 import { refreshPlanStaleness } from './berthPlanStore.js';
-import { feedsSpine, spineEvent } from './spine.js';
+import { berthMovement } from './spine.js';
+import { TIMESTAMP_TOPIC } from './topic.js';
 import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByEventId, toFact, type Call, type StoredTimestamp } from './store.js';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
@@ -46,12 +50,9 @@ const CALL_COLUMN: Record<CallField, keyof PortCallRow> = {
   importVoyageNumber: 'import_voyage_number', exportVoyageNumber: 'export_voyage_number',
 };
 
-/**
- * Validates and stores the events of one request. Returns a result per item, in order, and the
- * Track & Trace events of the spine, to be appended after commit.
- */
-export async function publishEvents(db: PcDb, dialect: Dialect, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
-  return db.transaction().execute((tx) => publishEventsIn(tx, dialect, who, items, at, now));
+/** Validates and stores the events of one request, as one command. Returns a result per item, in order. */
+export async function publishEvents(commands: Commands, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
+  return commands.run(who, (scope) => publishEventsIn(scope, who, items, at, now));
 }
 
 /** Takes the port call writers' turn (PostgreSQL); taking it again in the same transaction is free. */
@@ -63,16 +64,16 @@ export async function portCallWriterTurn(tx: PcTx, dialect: Dialect): Promise<vo
  * `publishEvents` inside the caller's transaction, so that a command (accepting a berth plan)
  * commits its other writes and these timestamps together or not at all.
  */
-export async function publishEventsIn(tx: PcTx, dialect: Dialect, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
+export async function publishEventsIn(scope: CommandScope, who: Principal, items: unknown[], at: (i: number) => string, now = new Date()) {
+  const tx: PcTx = scope.tx.withTables<PortcallTables>();
   const checked = items.map((raw, i) => validatePortCallEvent(raw, at(i), now));
-  await portCallWriterTurn(tx, dialect);
+  await portCallWriterTurn(tx, scope.dialect);
   const calls = new Map<string, CallState>();
-  const spine: NewEvent[] = [];
   const results: ItemResult[] = [];
   for (const [i, c] of checked.entries()) {
     const raw = items[i] as { eventID?: unknown } | null;
     const eventID = typeof raw?.eventID === 'string' ? raw.eventID : null;
-    const outcome = c.ok ? await accept(tx, who, c.event, at(i), now, calls, spine) : new Rejection('validation', c.errors);
+    const outcome = c.ok ? await accept(tx, scope, who, c.event, at(i), now, calls) : new Rejection('validation', c.errors);
     if (outcome instanceof Rejection) {
       const first = outcome.errors[0];
       results.push({ eventID, result: 'rejected', problem: problem(outcome.kind, `${first.pointer}: ${first.detail}`, outcome.errors) });
@@ -97,10 +98,10 @@ export async function publishEventsIn(tx: PcTx, dialect: Dialect, who: Principal
       detail: { created: created.length, duplicates: results.filter((r) => r.result === 'duplicate').length, rejected: results.filter((r) => r.result === 'rejected').length, portCallIds: [...new Set(created.map((r) => r.portCallID))] },
     });
   }
-  return { results, spine };
+  return { results };
 }
 
-async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, now: Date, calls: Map<string, CallState>, spine: NewEvent[]): Promise<Omit<ItemResult, 'eventID'> | Rejection> {
+async function accept(tx: PcTx, scope: CommandScope, who: Principal, e: PortCallEvent, at: string, now: Date, calls: Map<string, CallState>): Promise<Omit<ItemResult, 'eventID'> | Rejection> {
   if (!who.roles.includes('carrier') && !who.roles.includes('terminal')) {
     return reject('forbidden', `${at}/terminalCall`, 'portcall.senderRole_party', {}, 'port call events are sent by the carrier or the terminal of the call');
   }
@@ -128,7 +129,7 @@ async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, no
   const state = calls.get(call.id) ?? { call, facts: (await callTimestamps(tx, call.id)).map(toFact), changed: false };
   calls.set(call.id, state);
   const existing = await timestampByEventId(tx, e.eventId);
-  if (existing) return repeat(tx, existing, e, at, spine);
+  if (existing) return repeat(existing, e, at);
 
   // 4. Rules on the call's history.
   if (e.replyToEventId !== null && !state.facts.some((f) => f.eventId.toLowerCase() === e.replyToEventId!.toLowerCase())) {
@@ -143,24 +144,18 @@ async function accept(tx: PcTx, who: Principal, e: PortCallEvent, at: string, no
     event_date_time: e.eventDateTime, reply_to_event_id: e.replyToEventId, is_omitted: e.isOmitted === null ? null : Number(e.isOmitted),
     moves_total: e.movesTotal, content_hash: e.contentHash, body: e.body, received_at: now.toISOString(),
   };
-  if (!(await insertTimestamp(tx, row))) return repeat(tx, (await timestampByEventId(tx, e.eventId))!, e, at, spine);
+  const seq = await insertTimestamp(tx, row);
+  if (seq === undefined) return repeat((await timestampByEventId(tx, e.eventId))!, e, at);
   state.facts.push(factOf(e));
   state.changed = true;
-  await addToSpine(tx, call, { ...row, seq: 0 }, spine);
+  scope.wrote(TIMESTAMP_TOPIC, [seq]);
+  const movement = berthMovement(call, { ...row, seq }, (await getVessel(tx, call.vessel_imo_number))?.name ?? null);
+  if (movement) scope.emit(movement);
   return { result: 'created', portCallID: call.id, timestampDefinition: e.definition };
 }
 
-/** An eventID seen before: a duplicate when the content is the same (the spine is fed again), else a conflict. */
-async function repeat(tx: PcTx, existing: StoredTimestamp, e: PortCallEvent, at: string, spine: NewEvent[]) {
+/** An eventID seen before: a duplicate when the content is the same (nothing is written again), else a conflict. */
+function repeat(existing: StoredTimestamp, e: PortCallEvent, at: string) {
   if (existing.content_hash !== e.contentHash) return reject('conflict', `${at}/eventID`, 'portcall.eventIdConflict', { eventID: e.eventId }, `eventID ${e.eventId} was already received with other content`);
-  const call = (await tx.selectFrom('pc_port_calls').selectAll().where('id', '=', existing.port_call_id).executeTakeFirst())!;
-  await addToSpine(tx, call, existing, spine);
   return { result: 'duplicate' as const, portCallID: existing.port_call_id, timestampDefinition: existing.definition };
-}
-
-async function addToSpine(tx: PcTx, call: Call, ts: StoredTimestamp, spine: NewEvent[]) {
-  if (!feedsSpine(ts.definition)) return;
-  const vessel = await getVessel(tx, call.vessel_imo_number);
-  const event = spineEvent(call, ts, vessel?.name ?? null);
-  if (event) spine.push(event);
 }

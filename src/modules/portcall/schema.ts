@@ -165,7 +165,8 @@ export interface BerthPlanCallRow {
   assumed_pbp_arrival: string | null;
 }
 
-export interface PortcallTables {
+// A type, not an interface: `withTables` wants an index signature.
+export type PortcallTables = {
   pc_berth_plans: BerthPlanRow;
   pc_berth_plan_calls: BerthPlanCallRow;
   pc_vessels: VesselRow;
@@ -174,7 +175,7 @@ export interface PortcallTables {
   pc_port_locations: PortLocationRow;
   pc_port_calls: PortCallRow;
   pc_timestamps: TimestampRow;
-}
+};
 
 export type PcDatabase = Database & PortcallTables;
 export type PcDb = Kysely<PcDatabase>;

@@ -104,3 +104,11 @@ export const PortCallEventSchema = Type.Object({
 export const FeedbackElementSchema = Type.Object({
   severity: codes(['ERROR', 'WARN', 'INFO']), message: Type.String(), propertyPath: Type.Optional(Type.String()),
 });
+
+/** A webhook subscription to port call timestamps: the callback, and the GET's filters as members. */
+export const PortCallSubscriptionSchema = Type.Object({
+  subscriptionID: Type.String({ format: 'uuid' }),
+  callbackUrl: Type.String(),
+  createdDateTime: Type.String(),
+  updatedDateTime: Type.String(),
+}, { additionalProperties: true });

@@ -147,9 +147,10 @@ export const timestampByEventId = (db: PcDb, eventId: string) =>
   db.selectFrom('pc_timestamps').selectAll().where('event_id', '=', eventId).executeTakeFirst();
 
 /** Inserts unless the eventID is already stored (then the caller compares contents). */
-export async function insertTimestamp(db: PcDb, row: Omit<TimestampRow, 'seq'>): Promise<boolean> {
-  const res = await db.insertInto('pc_timestamps').values(row).onConflict((oc) => oc.column('event_id').doNothing()).executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+/** Stores a timestamp; returns its `seq`, or undefined when its eventID was stored before. */
+export async function insertTimestamp(db: PcDb, row: Omit<TimestampRow, 'seq'>): Promise<number | undefined> {
+  const res = await db.insertInto('pc_timestamps').values(row).onConflict((oc) => oc.column('event_id').doNothing()).returning('seq').executeTakeFirst();
+  return res ? Number(res.seq) : undefined;
 }
 
 /** The DCSA Port Call query parameters this publisher supports. */
@@ -167,7 +168,7 @@ export interface TimestampFilter {
   eventTimestampMax?: string;
 }
 
-export async function queryTimestamps(db: PcDb, viewer: Viewer, f: TimestampFilter, page: { afterSeq?: number; limit: number }): Promise<Page<StoredTimestamp>> {
+export async function queryTimestamps(db: PcDb, viewer: Viewer, f: TimestampFilter, page: { afterSeq?: number; seqIn?: number[]; limit: number }): Promise<Page<StoredTimestamp>> {
   const rows = await db.selectFrom('pc_timestamps').innerJoin('pc_port_calls', 'pc_port_calls.id', 'pc_timestamps.port_call_id')
     .selectAll('pc_timestamps').where(callVisibleTo(viewer))
     .$if(f.UNLocationCode !== undefined, (q) => q.where('pc_port_calls.un_location_code', '=', f.UNLocationCode!))
@@ -182,6 +183,7 @@ export async function queryTimestamps(db: PcDb, viewer: Viewer, f: TimestampFilt
     .$if(f.eventTimestampMin !== undefined, (q) => q.where('pc_timestamps.event_date_time', '>=', f.eventTimestampMin!))
     .$if(f.eventTimestampMax !== undefined, (q) => q.where('pc_timestamps.event_date_time', '<=', f.eventTimestampMax!))
     .$if(page.afterSeq !== undefined, (q) => q.where('pc_timestamps.seq', '>', page.afterSeq!))
+    .$if(page.seqIn !== undefined, (q) => q.where('pc_timestamps.seq', 'in', page.seqIn!.length ? page.seqIn! : [-1]))
     .orderBy('pc_timestamps.seq').limit(page.limit + 1).execute();
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit);

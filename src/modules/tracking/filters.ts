@@ -1,7 +1,7 @@
 // DCSA query parameters → EventFilter, with errors that name the parameter. Shared by the event
 // list, the live stream and subscriptions.
 import { ProblemError, type FieldError } from '../../core/errors.js';
-import type { Comparison, EventFilter } from '../../core/events.js';
+import type { Comparison, EventFilter } from './eventStore.js';
 import { validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
 import { DOCUMENT_TYPE_CODES, EQUIPMENT_EVENT_TYPE_CODES, EVENT_TYPES, SHIPMENT_EVENT_TYPE_CODES, TRANSPORT_EVENT_TYPE_CODES } from './model.js';
 

@@ -2,7 +2,7 @@
 // into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
 import type { FieldError } from '../../core/errors.js';
 import { jsonLimitError, MAX_BODY_DEPTH } from '../../core/jsonLimits.js';
-import type { NewEvent } from '../../core/events.js';
+import type { NewEvent } from './eventStore.js';
 import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
 
 export const EVENT_TYPES = ['EQUIPMENT', 'TRANSPORT', 'SHIPMENT'] as const;

@@ -2,16 +2,20 @@
 // A write commits the events, their references, the projections, the audit record and the outbox
 // rows in one transaction, and the caller answers only after that commit.
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
-import type { Principal } from './auth.js';
+import type { Principal } from '../../core/auth.js';
 import { eventVisibleTo, holdsDocument, journeyCovers } from './access.js';
-import { audit } from './audit.js';
-import { canonicalJson } from './canonical.js';
-import { concatPgColumns, insertChunkRows, insertMany, insertPgColumns, pgColumns, prepared, type Dialect, type Executor, type PgColumns, type Tx } from './db.js';
-import { isAuthority } from './identity.js';
-import type { OwnershipDirectory } from './ownership.js';
+import { audit } from '../../core/audit.js';
+import { canonicalJson } from '../../core/canonical.js';
+import { coreOf, concatPgColumns, insertChunkRows, insertMany, insertPgColumns, pgColumns, prepared, type Dialect, type PgColumns } from '../../core/db.js';
+import { trackingDb } from './tables.js';
+import type { TrackingExecutor as Executor, TrackingTx as Tx } from './tables.js';
+import type { CommandScope } from '../../core/commands.js';
+import type { IngestSource } from '../../core/context.js';
+import type { OwnershipDirectory } from '../../core/ownership.js';
 import { publisherSuffix, withPublisher, type PublisherIdentity } from './publisher.js';
 import type { EventRow } from './tables.js';
-import { nowIso } from './time.js';
+import { nowIso } from '../../core/time.js';
+import type { Topics } from '../../core/topics.js';
 
 export type DocumentReferenceType = 'BKG' | 'TRD';
 
@@ -59,14 +63,22 @@ export const publisherOf = (p: Pick<Principal, 'partyId' | 'partyName' | 'roles'
 
 /** A projection updates its tables from the events just inserted, inside the same transaction. */
 export type Projection = (tx: Tx, created: StoredEvent[], dialect: Dialect) => Promise<void>;
-/** Called after commit with what was created (wakes the delivery worker and the live stream). */
+/** Called after commit with what was created. */
 export type CommitListener = (created: StoredEvent[]) => void;
+
+/** This module's topic: every stored event, in `seq` order (webhooks, the live stream). */
+export const EVENT_TOPIC = 'tracking.event';
 
 // Lists of values bound one by one (`in (…)`) stay below the bound-parameter limits of SQLite
 // (32766) and PostgreSQL (65535); multi-row inserts are chunked by `insertChunkRows`.
 const BOUND_LIST_ROWS = 500;
 // Any constant key; it only has to be the same for every writer of the events table.
 const PG_EVENT_ORDER_LOCK = 44_021_907;
+
+/** Takes the event writers' turn (PostgreSQL); see commitGroup. */
+async function eventWriterTurn(tx: Tx, dialect: Dialect) {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_EVENT_ORDER_LOCK})`.execute(tx);
+}
 
 interface PendingAppend {
   publisher: Publisher;
@@ -83,7 +95,7 @@ interface PendingAppend {
 // each. Bounded so that one transaction never grows without limit.
 const MAX_GROUP_EVENTS = 5_000;
 
-export class EventStore {
+export class EventStore implements IngestSource {
   /** Events this process has stored (for `/metrics`). */
   stored = 0;
   /** Transactions the store has committed, and the requests they carried (for `/metrics`). */
@@ -96,8 +108,31 @@ export class EventStore {
   /** What the access tables already hold, so that most batches need not write them again. */
   private readonly known = new KnownFacts();
 
-  /** `directory` names each document's issuer, its owner (ownership.ts). */
-  constructor(private readonly db: Executor, private readonly dialect: Dialect, private readonly directory: OwnershipDirectory) {}
+  /** `directory` names each document's issuer, its owner (ownership.ts); `topics` takes the outbox rows. */
+  constructor(private readonly db: Executor, private readonly dialect: Dialect, private readonly directory: OwnershipDirectory, private readonly topics: Topics) {}
+
+  async lastReceivedAt(): Promise<string | undefined> {
+    const last = await this.db.selectFrom('events').select('received_at').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return last?.received_at;
+  }
+
+  /**
+   * Stores events inside another module's command (a fact's handler): same validation upstream,
+   * same writes, in the command's transaction, with the platform's own eventIDs (a retry finds
+   * them stored). `audience`: parties the event is addressed to besides those its documents give
+   * (access.ts, rule 5).
+   */
+  async appendWithin(scope: CommandScope, publisher: Publisher, events: NewEvent[], audience: string[] = []): Promise<AppendResult[]> {
+    if (!events.length) return [];
+    const tx = trackingDb(scope.tx);
+    const suffix = publisherSuffix(publisher);
+    for (const e of events) e.body = withPublisher(e.body, suffix);
+    await eventWriterTurn(tx, this.dialect);
+    const request: PendingAppend = { publisher, events, receivedAt: nowIso(), resolve: () => {}, reject: () => {} };
+    const { results, created } = await this.appendInTx(tx, publisher, [request], true, audience);
+    scope.afterCommit(() => { this.stored += created.length; });
+    return results[0];
+  }
 
   addProjection(p: Projection): void {
     this.projections.push(p);
@@ -157,11 +192,9 @@ export class EventStore {
     let runs: { results: AppendResult[][]; created: StoredEvent[]; facts: Facts }[];
     try {
       runs = await this.db.transaction().execute(async (tx) => {
-        if (this.dialect === 'postgres') {
-          // One writer at a time: `seq` values then become visible in order, so a reader paging
-          // by `seq` (or the outbox) never skips an event that commits later with a lower number.
-          await sql`select pg_advisory_xact_lock(${PG_EVENT_ORDER_LOCK})`.execute(tx);
-        }
+        // One writer at a time (PostgreSQL): `seq` values then become visible in order, so a reader
+        // paging by `seq` (or the outbox) never skips an event that commits later with a lower number.
+        await eventWriterTurn(tx, this.dialect);
         const done = [];
         for (const run of samePublisherRuns(group)) done.push(await this.appendInTx(tx, run[0].publisher, run, checkStored));
         return done;
@@ -185,13 +218,14 @@ export class EventStore {
       // A listener's failure is its own: the write is committed and its requests are answered.
       if (created.length) for (const l of this.listeners) { try { l(created); } catch (error) { console.error('commit listener failed', error); } }
     }
+    if (runs.some((r) => r.created.length)) this.topics.committed(EVENT_TOPIC);
   }
 
   /**
    * Writes requests of one publisher together: one insert of each kind for all of them (a round
    * trip each on PostgreSQL), and an audit record per request. Returns each request's results.
    */
-  private async appendInTx(tx: Tx, publisher: Publisher, requests: PendingAppend[], checkStored: boolean) {
+  private async appendInTx(tx: Tx, publisher: Publisher, requests: PendingAppend[], checkStored: boolean, audience: string[] = []) {
     const events = requests.length === 1 ? requests[0].events : requests.flatMap((r) => r.events);
     // The first occurrence of each eventID (in the order the requests came) is the one written;
     // later ones are compared with it, as they would be with a stored one. An eventID stored
@@ -230,11 +264,14 @@ export class EventStore {
       return sameContent(e, before.body) ? { eventId: e.eventId, result: 'duplicate', seq: before.seq } : { eventId: e.eventId, result: 'conflict' };
     });
 
-    let facts: Facts = { owners: [], links: [], journeys: [] };
+    let facts: Facts = { owners: [], links: [], journeys: [], voyages: [] };
     if (created.length) {
       facts = await this.writeReferences(tx, created);
+      if (audience.length) {
+        await insertMany(tx, this.dialect, 'event_audience', created.flatMap((e) => [...new Set(audience)].map((party_id) => ({ seq: e.seq, party_id }))));
+      }
       for (const p of this.projections) await p(tx, created, this.dialect);
-      await enqueueForSubscribers(tx, this.dialect, created);
+      await this.topics.enqueue(coreOf(tx), EVENT_TOPIC, created.map((e) => e.seq));
     }
     // Each request's own results, and its audit record.
     const perRequest: AppendResult[][] = [];
@@ -277,7 +314,7 @@ export class EventStore {
     const refRows = created.flatMap((e) => uniqueRefs(e).map((r) => ({ seq: e.seq, ref_type: r.type, ref_value: r.value })));
     for (const part of chunks(refRows, chunkRows)) await insertMany(tx, this.dialect, 'event_refs', part);
 
-    const facts: Facts = { owners: [], links: [], journeys: [] };
+    const facts: Facts = { owners: [], links: [], journeys: [], voyages: [] };
     if (refRows.length) {
       // A document belongs to the carrier that issued it (its registered prefix), whoever of
       // those acting for it publishes first; the publish route refused every other publisher.
@@ -290,6 +327,21 @@ export class EventStore {
         await insertMany(tx, this.dialect, 'document_owners', part.map((o) => ({ ...o, created_at: now })),
           { suffix: 'on conflict (ref_type, ref_value) do nothing' });
       }
+    }
+
+    // The shipments on a vessel's voyage at a port: who, besides its carrier and terminal, sees the
+    // vessel arrive and depart (access.ts, rule 5).
+    const voyages = new Map<string, { vessel_imo_number: string; un_location_code: string; export_voyage_number: string; ref_type: string; ref_value: string }>();
+    for (const e of created) {
+      if (!e.vesselIMONumber || !e.UNLocationCode || !e.exportVoyageNumber) continue;
+      for (const r of uniqueRefs(e)) {
+        const key = `${e.vesselIMONumber}|${e.UNLocationCode}|${e.exportVoyageNumber}|${r.type}|${r.value}`;
+        if (!this.known.onVoyage(key)) voyages.set(key, { vessel_imo_number: e.vesselIMONumber, un_location_code: e.UNLocationCode, export_voyage_number: e.exportVoyageNumber, ref_type: r.type, ref_value: r.value });
+      }
+    }
+    facts.voyages = [...voyages.keys()];
+    for (const part of chunks([...voyages.values()], chunkRows)) {
+      await insertMany(tx, this.dialect, 'voyage_documents', part, { suffix: 'on conflict (vessel_imo_number, un_location_code, export_voyage_number, ref_type, ref_value) do nothing' });
     }
 
     // Boxes whose journey windows may have moved: a journey that began (or began earlier than we
@@ -351,6 +403,7 @@ interface Facts {
   owners: string[];
   links: string[];
   journeys: { key: string; firstAt: string }[];
+  voyages: string[];
 }
 
 /**
@@ -361,24 +414,28 @@ interface Facts {
 class KnownFacts {
   private owners = new Set<string>();
   private links = new Set<string>();
+  private voyages = new Set<string>();
   /** `type|value|box` → a time at or after the journey's stored start. */
   private journeys = new Map<string, string>();
 
   owned(key: string) { return this.owners.has(key); }
   linked(key: string) { return this.links.has(key); }
+  onVoyage(key: string) { return this.voyages.has(key); }
   journeyStartsBy(key: string, at: string) {
     const start = this.journeys.get(key);
     return start !== undefined && start <= at;
   }
 
-  remember({ owners, links, journeys }: Facts) {
-    if (this.owners.size + this.links.size + this.journeys.size > KNOWN_FACTS_MAX) {
+  remember({ owners, links, journeys, voyages }: Facts) {
+    if (this.owners.size + this.links.size + this.journeys.size + this.voyages.size > KNOWN_FACTS_MAX) {
       this.owners = new Set();
       this.links = new Set();
+      this.voyages = new Set();
       this.journeys = new Map();
     }
     for (const o of owners) this.owners.add(o);
     for (const l of links) this.links.add(l);
+    for (const v of voyages) this.voyages.add(v);
     for (const { key, firstAt } of journeys) {
       const before = this.journeys.get(key);
       if (before === undefined || firstAt < before) this.journeys.set(key, firstAt);
@@ -588,30 +645,6 @@ export function fromRow(r: Selectable<EventRow>): StoredEvent {
     createdAtFilledIn: false,
     body: r.body,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Outbox: which subscriptions get which of the new events, decided in the writing transaction.
-
-async function enqueueForSubscribers(tx: Tx, dialect: Dialect, created: StoredEvent[]) {
-  const subscriptions = await tx.selectFrom('subscriptions').innerJoin('parties', 'parties.id', 'subscriptions.party_id')
-    .select(['subscriptions.id', 'subscriptions.party_id', 'subscriptions.filters', 'parties.roles']).execute();
-  if (!subscriptions.length) return;
-  const seqs = created.map((c) => c.seq);
-  const now = nowIso();
-  for (const s of subscriptions) {
-    const viewer = { partyId: s.party_id, authority: isAuthority(JSON.parse(s.roles)) };
-    const filter = JSON.parse(s.filters) as EventFilter;
-    let q = tx.selectFrom('events').select('seq').where('seq', '>=', seqs[0]).where('seq', '<=', seqs.at(-1)!)
-      .where('publisher_party_id', '=', created[0].publisherPartyId).where(eventVisibleTo(viewer));
-    for (const c of filterConditions(filter, viewer)) q = q.where(c);
-    const matching = await q.orderBy('seq').execute();
-    for (const part of chunks(matching, insertChunkRows(dialect))) {
-      await insertMany(tx, dialect, 'outbox', part.map((m) => ({
-        subscription_id: s.id, seq: Number(m.seq), status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null,
-      })));
-    }
-  }
 }
 
 /**

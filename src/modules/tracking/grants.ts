@@ -1,15 +1,16 @@
 // Grants: a party shares a booking, transport document or container with another party, for a
 // while or until revoked. What a grant passes on is decided by the access policy (access.ts).
 import { randomUUID } from 'node:crypto';
-import type { Principal } from './auth.js';
+import type { Principal } from '../../core/auth.js';
 import { canGrantSql, type GrantReferenceType } from './access.js';
-import { audit } from './audit.js';
-import type { Executor } from './db.js';
-import { forbidden, invalid, notFound, ProblemError } from './errors.js';
-import type { OwnershipDirectory } from './ownership.js';
-import { getParty } from './identity.js';
+import { audit } from '../../core/audit.js';
+import { coreOf } from '../../core/db.js';
+import type { TrackingExecutor as Executor } from './tables.js';
+import { forbidden, invalid, notFound, ProblemError } from '../../core/errors.js';
+import type { OwnershipDirectory } from '../../core/ownership.js';
+import { getParty } from '../../core/identity.js';
 import type { GrantRow } from './tables.js';
-import { nowIso } from './time.js';
+import { nowIso } from '../../core/time.js';
 
 export interface Grant {
   id: string;
@@ -49,7 +50,7 @@ export interface NewGrant {
  */
 export async function createGrant(tx: Executor, directory: OwnershipDirectory, granter: Principal, input: NewGrant, at = '/body'): Promise<Grant> {
   if (input.granteePartyId === granter.partyId) throw invalid(`${at}/granteePartyId`, 'notSelf', 'a party cannot grant to itself');
-  if (!(await getParty(tx, input.granteePartyId))) throw invalid(`${at}/granteePartyId`, 'exists', `no party ${input.granteePartyId}`);
+  if (!(await getParty(coreOf(tx), input.granteePartyId))) throw invalid(`${at}/granteePartyId`, 'exists', `no party ${input.granteePartyId}`);
   if (input.expiresAt && input.expiresAt <= nowIso()) throw invalid(`${at}/expiresAt`, 'future', 'expiresAt must lie in the future');
   const scope = input.scope ?? 'read';
   if (scope === 'publish') {

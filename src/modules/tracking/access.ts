@@ -11,10 +11,14 @@
 //      granter could pass it on: the granter owns the reference, or published the event itself;
 //      an EQ grant passes on the granter's own events of that container;
 //   4. the party has an authority role (customs, border, MSA, port authority, shipping-center
-//      office) — the routes write every such read to the audit log.
+//      office) — the routes write every such read to the audit log;
+//   5. the event is addressed to the party (`event_audience`: the carrier and the terminal of the
+//      port call whose berth arrival or departure it reports), or the party holds an active grant,
+//      from an addressee, of a document whose events name the same voyage of the vessel at the
+//      port (`voyage_documents`): the shippers and forwarders with boxes on that transport call.
 // Nothing else is visible.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { Principal } from './auth.js';
+import type { Principal } from '../../core/auth.js';
 
 /** The reference types a grant may name. */
 export const GRANT_REFERENCE_TYPES = ['BKG', 'TRD', 'EQ'] as const;
@@ -79,6 +83,10 @@ export function eventVisibleTo(principal: Pick<Principal, 'partyId' | 'authority
         where ${journeyCovers} and (o.owner_party_id = ${party} or ${grantedOn('a')}) and ${speaksFor})
       or exists (select 1 from grants g where g.ref_type = 'EQ' and g.ref_value = events.equipment_reference
         and ${activeGrant(party, now)} and events.publisher_party_id = g.granter_party_id)))
+    or exists (select 1 from event_audience au where au.seq = events.seq and (au.party_id = ${party}
+      or exists (select 1 from voyage_documents v join grants g on g.ref_type = v.ref_type and g.ref_value = v.ref_value
+        where v.vessel_imo_number = events.vessel_imo_number and v.un_location_code = events.un_location_code
+          and v.export_voyage_number = events.export_voyage_number and g.granter_party_id = au.party_id and ${activeGrant(party, now)})))
   )`;
 }
 
