@@ -101,7 +101,16 @@ export function tableOwners(root: string, files: string[]): Map<string, string> 
   for (const file of files) {
     const owner = file.startsWith('src/core/') ? 'core' : moduleOf(file);
     if (!owner || file.endsWith('.test.ts')) continue;
-    for (const [, table] of readFileSync(join(root, file), 'utf8').matchAll(/createTable\(\s*'(\w+)'/g)) owners.set(table, owner);
+    for (const [, table] of readFileSync(join(root, file), 'utf8').matchAll(/createTable\(\s*'(\w+)'/g)) if (!owners.has(table)) owners.set(table, owner);
+  }
+  // A module declares the tables it owns in its `…Tables` type, also those an older core
+  // migration created before the module had migrations of its own.
+  for (const file of files) {
+    const owner = moduleOf(file);
+    if (!owner || file.endsWith('.test.ts')) continue;
+    for (const [, body] of readFileSync(join(root, file), 'utf8').matchAll(/export type \w+Tables = \{([^}]*)\}/g)) {
+      for (const [, table] of body.matchAll(/^\s*(\w+):/gm)) owners.set(table, owner);
+    }
   }
   return owners;
 }

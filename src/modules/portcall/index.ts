@@ -11,6 +11,7 @@ import { timestampTopic } from './topic.js';
 
 export { computeKpis, groupKpis, type KpiCall } from './kpis.js';
 export { validatePortCallEvent } from './model.js';
+export { definitionById } from './definitions.js';
 export { terminalCallsInWindow, type PlanningCall } from './store.js';
 export { pc as portcallDb } from './schema.js';
 export { berthCommand, BERTH_USAGE } from './optimizer/cli.js';

@@ -5,6 +5,7 @@
 // forwarders it shares its bookings with on that voyage, and the authorities see the ship arrive
 // and leave on their timelines, subscriptions and streams.
 import type { CommandScope, Fact } from '../../core/commands.js';
+import { getParty } from '../../core/identity.js';
 import { uuidV5 } from '../../core/ids.js';
 import type { EventStore } from './eventStore.js';
 import { validateEvent } from './model.js';
@@ -64,8 +65,9 @@ export function spineHandler(store: EventStore) {
     // The port call module validated the times and the vessel already: a refusal here is a defect.
     if (!checked.ok) throw new Error(`the spine's transport event is invalid: ${JSON.stringify(checked.errors)}`);
     if (!scope.actor) throw new Error('a berth movement has a sender');
-    const party = await scope.tx.selectFrom('parties').select(['id', 'name', 'roles']).where('id', '=', scope.actor.partyId).executeTakeFirstOrThrow();
-    await store.appendWithin(scope, { partyId: party.id, partyName: party.name, roles: JSON.parse(party.roles) as string[], actor: scope.actor.actor },
+    const party = await getParty(scope.tx, scope.actor.partyId);
+    if (!party) throw new Error(`no party ${scope.actor.partyId}`);
+    await store.appendWithin(scope, { partyId: party.id, partyName: party.name, roles: party.roles, actor: scope.actor.actor },
       [checked.event], [m.carrierPartyId, m.terminalPartyId]);
   };
 }
