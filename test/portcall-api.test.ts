@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { definitionById } from '../src/modules/portcall/definitions.js';
+import { definitionById } from '../src/modules/portcall/timestamps/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
@@ -424,7 +424,7 @@ describe('DCSA Port Call 2.0 events (/port-call/v2/events)', () => {
     assert.deepEqual(events.map((e) => `${e.transportEventTypeCode} ${e.eventDateTime}`), ['ARRI 2026-10-20T08:00:00+08:00', 'DEPA 2026-10-21T08:00:00+08:00']);
     assert.deepEqual(events[0].transportCall.vessel, { vesselIMONumber: BIG, vesselName: 'COSCO Qingdao' });
     assert.deepEqual([events[0].transportCall.UNLocationCode, events[0].transportCall.exportVoyageNumber, events[0].transportCall.carrierServiceCode], ['CNTAO', '2611E', 'AEX']);
-    const { spineEventId } = await import('../src/modules/portcall/spine.js');
+    const { spineEventId } = await import('../src/modules/portcall/timestamps/spine.js');
     assert.equal(events[0].eventID, spineEventId(ata.eventID));
     assert.equal((await p.t.inject({ method: 'GET', url: `/v2/events?transportCallID=${c.portCallID}`, headers: p.carrierB.auth })).json().length, 0);
   });

@@ -4,8 +4,8 @@
 // built only from what was stored, so a retried POST appends the same event again and the event
 // store answers "duplicate".
 import { createHash } from 'node:crypto';
-import type { NewEvent } from '../../core/events.js';
-import type { Call, StoredTimestamp } from './store.js';
+import type { NewEvent } from '../../../core/events.js';
+import type { Call, StoredTimestamp } from '../calls/store.js';
 
 const SPINE: Record<string, 'ARRI' | 'DEPA'> = { 'ATA-Berth': 'ARRI', 'ATD-Berth': 'DEPA' };
 // A fixed namespace of this platform for name-based (version 5, RFC 9562) UUIDs.

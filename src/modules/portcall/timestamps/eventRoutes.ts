@@ -13,19 +13,19 @@
 // and every problem on these routes carries them too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requirePrincipal } from '../../core/auth.js';
-import type { AppContext } from '../../core/context.js';
-import { publisherOf } from '../../core/events.js';
-import { invalid, sendProblem, type FieldError, type Problem } from '../../core/errors.js';
-import { validateImoNumber, validateUnLocode } from '../../standards/index.js';
-import { auditRead } from './access.js';
+import { requirePrincipal } from '../../../core/auth.js';
+import type { AppContext } from '../../../core/context.js';
+import { publisherOf } from '../../../core/events.js';
+import { invalid, sendProblem, type FieldError, type Problem } from '../../../core/errors.js';
+import { validateImoNumber, validateUnLocode } from '../../../standards/index.js';
+import { auditRead } from '../access.js';
 import { UUID } from './checker.js';
-import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from './codes.js';
-import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from './paging.js';
+import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from '../codes.js';
+import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from '../paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
-import { pc } from './schema.js';
-import { FeedbackElementSchema, PortCallEventSchema } from './schemas.js';
-import { queryTimestamps, type TimestampFilter } from './store.js';
+import { pc } from '../schema.js';
+import { FeedbackElementSchema, PortCallEventSchema } from '../schemas.js';
+import { queryTimestamps, type TimestampFilter } from '../calls/store.js';
 
 export const PORT_CALL_API_VERSION = '2.0.0';
 const PREFIX = '/port-call/v2/';

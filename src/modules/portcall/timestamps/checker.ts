@@ -1,9 +1,9 @@
 // Collects the broken rules of one JSON document with the JSON pointer of each field, so that a
 // batch answers per item and every error names its field. Unknown fields are errors at every level.
-import type { FieldError } from '../../core/errors.js';
-import type { ValidationResult } from '../../standards/index.js';
-import { validateDateTime } from '../../standards/index.js';
-import type { ProblemParam } from './problems.js';
+import type { FieldError } from '../../../core/errors.js';
+import type { ValidationResult } from '../../../standards/index.js';
+import { validateDateTime } from '../../../standards/index.js';
+import type { ProblemParam } from '../problems.js';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

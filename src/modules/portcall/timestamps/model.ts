@@ -1,16 +1,16 @@
 // DCSA Port Call 2.0 events: validation of one published event, pure (no I/O), so every rule is
 // unit-tested directly. What needs the stored call (who sent it, the order of actuals) is checked
 // by the command with the functions of projection.ts.
-import { contentHash } from '../../core/canonical.js';
-import type { FieldError } from '../../core/errors.js';
-import { validateImoNumber, validateMmsi, validateUnLocode } from '../../standards/index.js';
+import { contentHash } from '../../../core/canonical.js';
+import type { FieldError } from '../../../core/errors.js';
+import { validateImoNumber, validateMmsi, validateUnLocode } from '../../../standards/index.js';
 import { Checker, isObj, type Obj } from './checker.js';
 import {
   CARRIER_CODE_LIST_PROVIDERS, CLASSIFIER_CODES, EVENT_TYPES_BY_SERVICE, FACILITIES_BY_SERVICE, FACILITY_CODE_LIST_PROVIDERS,
   FACILITY_TYPE_CODES, LOCATION_FACILITY_TYPE_CODES, PHASE_TYPE_CODES, PHASES_BY_SERVICE, PORT_CALL_SERVICE_TYPE_CODES,
   SERVICE_EVENT_TYPE_CODES, SIZE_UNITS, UNIVERSAL_SERVICE_REFERENCE, UNIVERSAL_VOYAGE_REFERENCE, VESSEL_TYPE_CODES,
   type ClassifierCode, type PhaseTypeCode, type PortCallServiceTypeCode, type ServiceEventTypeCode,
-} from './codes.js';
+} from '../codes.js';
 import { findDefinition } from './definitions.js';
 
 /** Actuals cannot lie in the future; allow for senders' clocks running a little fast. */

@@ -1,9 +1,9 @@
 // Queries of the port call module. Functions take the database or a transaction first (the
 // command decides); every read of calls and timestamps goes through `callVisibleTo`.
 import type { Kysely, Selectable } from 'kysely';
-import { callVisibleTo, type Purpose, type Viewer } from './access.js';
-import type { TimestampFact } from './projection.js';
-import type { BerthRow, PcDb, PortCallRow, PortLocationRow, TerminalRow, TimestampRow, VesselRow } from './schema.js';
+import { callVisibleTo, type Purpose, type Viewer } from '../access.js';
+import type { TimestampFact } from '../timestamps/projection.js';
+import type { BerthRow, PcDb, PortCallRow, PortLocationRow, TerminalRow, TimestampRow, VesselRow } from '../schema.js';
 
 export type Call = Selectable<PortCallRow>;
 export type StoredTimestamp = Selectable<TimestampRow>;
