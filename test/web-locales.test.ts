@@ -103,13 +103,16 @@ describe('web app translations', () => {
   });
 
   it('every rule the port call module can refuse with is in both languages, with only the parameters the server fills', () => {
-    // The module's sources (its sub-folders too) name the rules they raise as string literals: every one must be in the
+    // The module's sources (its sub-folders too) and the core's field checker its events are
+    // checked with name the rules they raise as string literals: every one must be in the
     // table of problems.ts (whose keys are the locale keys `problems.<rule>`), and so must the
     // rules of the validators it uses (src/standards) and the generic ones of its checks.
     const portcall = new URL('../src/modules/portcall/', import.meta.url).pathname;
+    const core = new URL('../src/core/', import.meta.url).pathname;
     const text = (dir: string, names: string[]) => names.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
     // Audit records name actions (`portcall.read`) in the same style: their lines are not rules.
-    const own = text(portcall, readdirSync(portcall, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')))
+    const sources = readdirSync(portcall, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
+    const own = [text(portcall, sources), text(core, ['fieldChecker.ts'])].join('\n')
       .split('\n').filter((line) => !/\baudit\(/.test(line)).join('\n');
     const raised = new Set<string>();
     for (const m of own.matchAll(/'((?:portcall|berthPlan)\.\w+)'/g)) raised.add(m[1]);

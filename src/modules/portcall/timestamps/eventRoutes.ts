@@ -19,7 +19,7 @@ import { publisherOf } from '../../../core/events.js';
 import { invalid, sendProblem, type FieldError, type Problem } from '../../../core/errors.js';
 import { validateImoNumber, validateUnLocode } from '../../../standards/index.js';
 import { auditRead } from '../access.js';
-import { UUID } from './checker.js';
+import { UUID } from '../../../core/fieldChecker.js';
 import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from '../codes.js';
 import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from '../paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
