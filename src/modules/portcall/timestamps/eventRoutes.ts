@@ -21,7 +21,8 @@ import { validateImoNumber, validateUnLocode } from '../../../standards/index.js
 import { auditRead } from '../access.js';
 import { UUID } from '../../../core/fieldChecker.js';
 import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from '../codes.js';
-import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from '../paging.js';
+import { nextPageHeaders } from '../../../core/paging.js';
+import { codeList, dateTime, pattern, readPage, standard, text } from '../paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
 import { pc } from '../schema.js';
 import { FeedbackElementSchema, PortCallEventSchema } from '../schemas.js';
