@@ -67,7 +67,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
     });
     // A proposal with pins the checker refuses is the planner's impossible wish: say why, keep nothing.
     if (pins.length && !plan.feasible) throw invalidCoded('/body/pins', 'berthPlan.infeasible_pins', { violations: (plan.violationItems ?? []).slice(0, 3) }, `with these pins the plan breaks: ${plan.violations.slice(0, 3).join('; ')}`);
-    const row = await db.transaction().execute((tx) => insertPlan(tx as unknown as PcDb, {
+    const row = await db.transaction().execute((tx) => insertPlan(tx, {
       id: randomUUID(), terminal_code: terminalCode, status: 'PROPOSED', created_by_party_id: who.partyId, created_at: new Date().toISOString(),
       window_from: new Date(from).toISOString(), window_to: new Date(to).toISOString(), parameters: JSON.stringify(parameters),
       based_on_plan_id: basedOn, objective_minutes: plan.objectiveMinutes, body: JSON.stringify(plan),
