@@ -16,7 +16,7 @@ import { DEFAULT_MOVES_PER_CRANE_HOUR, type BerthPin } from './berthplan.js';
 import { BerthPlanPool } from './berthplanPool.js';
 import { acceptPlan, discardPlan, planNotFound } from './berthPlanCommands.js';
 import { currentPlan, DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, insertPlan, presentPlan, type PlanParameters } from './berthPlanStore.js';
-import { pc, type PcDb } from '../schema.js';
+import { pc } from '../schema.js';
 import { TERMINAL_CODE } from '../schemas.js';
 import { getTerminal, listBerths, terminalCallsInWindow } from '../calls/store.js';
 
