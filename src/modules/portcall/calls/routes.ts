@@ -76,7 +76,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.get('/v1/port-calls/kpis', {
     schema: {
       tags, summary: 'Efficiency KPIs over the port calls you may see (authorities and the shipping-center office: all, audited)',
-      description: `Berth-on-arrival rate, waiting time (average, p90), time in port of mainline calls (vessel ≥ ${MAINLINE_MIN_TEU} TEU or a mainline service), moves per ship-hour and crane-hour, schedule reliability (±scheduleWindowHours of the first PTA, else ETA). Definitions: src/modules/portcall/kpis.ts.`,
+      description: `Berth-on-arrival rate, waiting time (average, p90), time in port of mainline calls (vessel ≥ ${MAINLINE_MIN_TEU} TEU or a mainline service), moves per ship-hour and crane-hour, schedule reliability (±scheduleWindowHours of the first PTA, else ETA). Definitions: src/modules/portcall/kpis/kpis.ts.`,
       querystring: Type.Object({}, { additionalProperties: true }),
     },
   }, async (request) => {
