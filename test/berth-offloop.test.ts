@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { imoCheckDigit } from '../src/standards/index.js';
 import { ProblemError } from '../src/core/errors.js';
-import { planBerths, type BerthPlanOptions } from '../src/modules/portcall/berthplan.js';
-import { BerthPlanPool } from '../src/modules/portcall/berthplanPool.js';
+import { planBerths, type BerthPlanOptions } from '../src/modules/portcall/berthplan/berthplan.js';
+import { BerthPlanPool } from '../src/modules/portcall/berthplan/berthplanPool.js';
 import type { BerthRow } from '../src/modules/portcall/schema.js';
-import type { PlanningCall } from '../src/modules/portcall/store.js';
+import type { PlanningCall } from '../src/modules/portcall/calls/store.js';
 import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };

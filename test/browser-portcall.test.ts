@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { definitionById } from '../src/modules/portcall/definitions.js';
+import { definitionById } from '../src/modules/portcall/timestamps/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
 import { BROWSER_SUITE, closeBrowserTest, launchBrowser, requireWebBuild } from './browser-harness.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';

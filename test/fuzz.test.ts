@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { definitionById } from '../src/modules/portcall/definitions.js';
+import { definitionById } from '../src/modules/portcall/timestamps/definitions.js';
 import { Random } from '../src/sim/random.js';
 import { imoCheckDigit } from '../src/standards/index.js';
 import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';

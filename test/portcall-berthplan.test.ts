@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { imoCheckDigit } from '../src/standards/index.js';
-import { EXPLANATIONS } from '../src/modules/portcall/explanations.js';
+import { EXPLANATIONS } from '../src/modules/portcall/berthplan/explanations.js';
 import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };

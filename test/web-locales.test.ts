@@ -9,7 +9,7 @@ import {
   DOCUMENT_TYPE_CODES, EMPTY_INDICATOR_CODES, EQUIPMENT_EVENT_TYPE_CODES, EVENT_CLASSIFIER_CODES, EVENT_TYPES,
   MODES_OF_TRANSPORT, SHIPMENT_EVENT_TYPE_CODES, TRANSPORT_EVENT_TYPE_CODES,
 } from '../src/modules/tracking/model.js';
-import { EXPLANATION_ITEMS, EXPLANATIONS } from '../src/modules/portcall/explanations.js';
+import { EXPLANATION_ITEMS, EXPLANATIONS } from '../src/modules/portcall/berthplan/explanations.js';
 import { PROBLEM_ITEMS, PROBLEMS } from '../src/modules/portcall/problems.js';
 
 const root = new URL('../web/', import.meta.url).pathname;
@@ -103,13 +103,16 @@ describe('web app translations', () => {
   });
 
   it('every rule the port call module can refuse with is in both languages, with only the parameters the server fills', () => {
-    // The module's sources name the rules they raise as string literals: every one must be in the
+    // The module's sources (its sub-folders too) and the core's field checker its events are
+    // checked with name the rules they raise as string literals: every one must be in the
     // table of problems.ts (whose keys are the locale keys `problems.<rule>`), and so must the
     // rules of the validators it uses (src/standards) and the generic ones of its checks.
     const portcall = new URL('../src/modules/portcall/', import.meta.url).pathname;
+    const core = new URL('../src/core/', import.meta.url).pathname;
     const text = (dir: string, names: string[]) => names.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
     // Audit records name actions (`portcall.read`) in the same style: their lines are not rules.
-    const own = text(portcall, readdirSync(portcall).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')))
+    const sources = readdirSync(portcall, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
+    const own = [text(portcall, sources), text(core, ['fieldChecker.ts'])].join('\n')
       .split('\n').filter((line) => !/\baudit\(|_TOPIC = /.test(line)).join('\n');
     const raised = new Set<string>();
     for (const m of own.matchAll(/'((?:portcall|berthPlan)\.\w+)'/g)) raised.add(m[1]);

@@ -303,7 +303,7 @@ export interface EventResult {
   problem?: Problem;
 }
 
-/** One ship in a berth plan (`src/modules/portcall/berthplan.ts`). */
+/** One ship in a berth plan (`src/modules/portcall/berthplan/berthplan.ts`). */
 export interface PlannedCall {
   portCallID: string;
   vesselName: string;

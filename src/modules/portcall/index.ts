@@ -2,17 +2,17 @@
 // timestamp exchange between carrier and terminal, and the port's efficiency KPIs.
 // This file is the module's only public face.
 import type { PlatformModule } from '../../core/context.js';
-import { berthPlanRoutes } from './berthPlanRoutes.js';
-import { eventRoutes } from './eventRoutes.js';
-import { referenceRoutes } from './referenceRoutes.js';
-import { callRoutes } from './routes.js';
+import { berthPlanRoutes } from './berthplan/berthPlanRoutes.js';
+import { eventRoutes } from './timestamps/eventRoutes.js';
+import { referenceRoutes } from './reference/referenceRoutes.js';
+import { callRoutes } from './calls/routes.js';
 import { portcallMigrations } from './schema.js';
-import { timestampTopic } from './topic.js';
+import { timestampTopic } from './timestamps/topic.js';
 
-export { computeKpis, groupKpis, type KpiCall } from './kpis.js';
-export { validatePortCallEvent } from './model.js';
-export { definitionById } from './definitions.js';
-export { terminalCallsInWindow, type PlanningCall } from './store.js';
+export { computeKpis, groupKpis, type KpiCall } from './kpis/kpis.js';
+export { validatePortCallEvent } from './timestamps/model.js';
+export { terminalCallsInWindow, type PlanningCall } from './calls/store.js';
+export { definitionById } from './timestamps/definitions.js';
 export { pc as portcallDb } from './schema.js';
 export { berthCommand, BERTH_USAGE } from './optimizer/cli.js';
 export * as berthOptimizer from './optimizer/index.js';

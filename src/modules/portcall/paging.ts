@@ -1,35 +1,18 @@
-// Cursor paging as `/v2/events` does it (core/cursors.ts): the cursor carries the list's query
+// The port call lists' query parameters, read by a table of parsers. Paging itself is the
+// platform's (core/paging.ts, as `/v2/events` does it): the cursor carries the list's query
 // parameters and the last `seq`, signed for the list and the party, so a client follows
 // `Next-Page-Cursor` without repeating its query and never sees an item twice; the parameters
 // are validated again, by the same parsers, each time the cursor comes back.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_PAGE_SIZE, readPageRequest, type CursorScope, type CursorSigner, type PageRequest } from '../../core/cursors.js';
-import { invalid, ProblemError, type FieldError } from '../../core/errors.js';
+import type { CursorScope, CursorSigner, PageRequest } from '../../core/cursors.js';
+import { ProblemError, type FieldError } from '../../core/errors.js';
+import { readListPage } from '../../core/paging.js';
 import { validateDateTime, type ValidationResult } from '../../standards/index.js';
-
-export const DEFAULT_PAGE_SIZE = 100;
-export { MAX_PAGE_SIZE };
-
-export function parseLimit(raw: unknown): number {
-  if (raw === undefined) return DEFAULT_PAGE_SIZE;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < 1 || n > MAX_PAGE_SIZE) throw invalid('/query/limit', 'range', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  return n;
-}
 
 /** A list's filter, page size and position, from its query string or from its cursor. */
 export function readPage<F extends object>(
   cursors: CursorSigner, scope: CursorScope, query: Record<string, unknown>, parsers: { [K in keyof F]-?: (raw: string) => ValidationResult<F[K]> },
 ): PageRequest<F> {
-  return readPageRequest(cursors, scope, query, (q) => parseQuery<F>(q, parsers), parseLimit);
-}
-
-/** Sets Next-Page-Cursor, Next-Page and Link when another page follows. */
-export function nextPageHeaders(request: FastifyRequest, reply: FastifyReply, cursors: CursorSigner, scope: CursorScope, nextAfter: number | undefined, query: Record<string, unknown>, limit: number): void {
-  if (nextAfter === undefined) return;
-  const next = cursors.issue(scope, { query, after: nextAfter, limit });
-  const url = `${request.url.split('?')[0]}?cursor=${next}`;
-  reply.header('Next-Page-Cursor', next).header('Next-Page', url).header('Link', `<${url}>; rel="next"`);
+  return readListPage(cursors, scope, query, (q) => parseQuery<F>(q, parsers));
 }
 
 /**

@@ -165,7 +165,7 @@ export interface BerthPlanCallRow {
   assumed_pbp_arrival: string | null;
 }
 
-// A type, not an interface: `withTables` wants an index signature.
+/** A type, not an interface: `withTables` needs its implicit index signature. */
 export type PortcallTables = {
   pc_berth_plans: BerthPlanRow;
   pc_berth_plan_calls: BerthPlanCallRow;
@@ -181,10 +181,12 @@ export type PcDatabase = Database & PortcallTables;
 export type PcDb = Kysely<PcDatabase>;
 export type PcTx = Transaction<PcDatabase>;
 
-// The core types its database with the core tables only; this module's tables are added here.
-// Both views are the same connection, so the casts only widen or narrow what the compiler knows.
-export const pc = (db: Db | Executor | PcDb) => db as unknown as PcDb;
-export const core = (db: PcDb) => db as unknown as Executor;
+// The core types its database with the core tables only; this module's tables are added here
+// (`withTables`: the same connection, and a transaction stays the same transaction). The way
+// back, to hand a transaction of this module to the core's functions (audit, parties), Kysely
+// has no method for: dropping tables from the type is the one cast left.
+export const pc = (db: Db): PcDb => db.withTables<PortcallTables>();
+export const core = (db: PcDb): Executor => db as unknown as Executor;
 
 export const portcallMigrations: MigrationSet = {
   '0100_portcall': (dialect: Dialect): Migration => ({

@@ -1,9 +1,10 @@
 // DCSA Track & Trace 2.2 events: the code lists, and the validation that turns a published event
 // into what the event store indexes. Pure: no I/O, so every rule is unit-tested directly.
 import type { FieldError } from '../../core/errors.js';
+import { FieldChecker, isObj, type Obj } from '../../core/fieldChecker.js';
 import { jsonLimitError, MAX_BODY_DEPTH } from '../../core/jsonLimits.js';
 import type { NewEvent } from './eventStore.js';
-import { isoSizeTypeCode, validateContainerNumber, validateDateTime, validateImoNumber, validateUnLocode } from '../../standards/index.js';
+import { isoSizeTypeCode, validateContainerNumber, validateImoNumber, validateUnLocode } from '../../standards/index.js';
 
 export const EVENT_TYPES = ['EQUIPMENT', 'TRANSPORT', 'SHIPMENT'] as const;
 export const EVENT_CLASSIFIER_CODES = ['ACT', 'PLN', 'EST'] as const;
@@ -39,90 +40,30 @@ export const MAX_DOCUMENT_REFERENCES = 20;
 export const MAX_REFERENCES = 50;
 export const MAX_REQUEST_DOCUMENT_REFERENCES = 5000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Actual events cannot lie in the future; allow for publishers' clocks running a little fast. */
 export const MAX_CLOCK_SKEW_MINUTES = 5;
 
+/** An event's keys are checked at its top level only (FIELDS_BY_TYPE); its nested objects stay open. */
+const OPEN = null;
+
 export type ValidatedEvent = { ok: true; event: NewEvent } | { ok: false; errors: FieldError[] };
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Collects the broken rules of one event; `at` is its JSON pointer in the request. */
-class Checker {
-  readonly errors: FieldError[] = [];
-  constructor(readonly at: string) {}
-
-  fail(path: string, rule: string, detail: string) {
-    this.errors.push({ pointer: `${this.at}${path}`, rule, detail });
-    return undefined;
-  }
-
-  string(o: Obj, key: string, path: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
-    const v = o[key];
-    if (v === undefined || v === null) return opts.required ? this.fail(`${path}/${key}`, 'required', `${key} is required`) : undefined;
-    if (typeof v !== 'string') return this.fail(`${path}/${key}`, 'type', `${key} must be a string`);
-    if (v.length === 0) return this.fail(`${path}/${key}`, 'minLength', `${key} must not be empty`);
-    if (opts.max && v.length > opts.max) return this.fail(`${path}/${key}`, 'maxLength', `${key} must have at most ${opts.max} characters`);
-    return v;
-  }
-
-  code<T extends string>(o: Obj, key: string, path: string, list: readonly T[], required = false): T | undefined {
-    const v = this.string(o, key, path, { required });
-    if (v === undefined) return undefined;
-    if (!list.includes(v as T)) return this.fail(`${path}/${key}`, 'enum', `${key} must be one of ${list.join(', ')}; got "${v}"`);
-    return v as T;
-  }
-
-  dateTime(o: Obj, key: string, path: string, required: boolean): string | undefined {
-    const v = this.string(o, key, path, { required });
-    if (v === undefined) return undefined;
-    const r = validateDateTime(v);
-    if (!r.ok) return this.fail(`${path}/${key}`, r.rule, `${key}: ${r.message}`);
-    return r.value.utc;
-  }
-
-  standard(o: Obj, key: string, path: string, check: (v: string) => { ok: true; value: unknown } | { ok: false; rule: string; message: string }, required = false): string | undefined {
-    const v = this.string(o, key, path, { required });
-    if (v === undefined) return undefined;
-    const r = check(v);
-    if (!r.ok) return this.fail(`${path}/${key}`, r.rule, `${key}: ${r.message}`);
-    return typeof r.value === 'string' ? r.value : v;
-  }
-
-  object(o: Obj, key: string, path: string, required = false): Obj | undefined {
-    const v = o[key];
-    if (v === undefined || v === null) return required ? this.fail(`${path}/${key}`, 'required', `${key} is required`) : undefined;
-    if (!isObj(v)) return this.fail(`${path}/${key}`, 'type', `${key} must be an object`);
-    return v;
-  }
-
-  array(o: Obj, key: string, path: string, max?: number): unknown[] | undefined {
-    const v = o[key];
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) return this.fail(`${path}/${key}`, 'type', `${key} must be an array`);
-    if (max !== undefined && v.length > max) return this.fail(`${path}/${key}`, 'maxItems', `${key} holds at most ${max} items`);
-    return v;
-  }
-}
 
 /**
  * Validates one published event. `at` is the event's JSON pointer (`/body` or `/body/3`), so that
  * every error names the exact field; `now` decides what "the future" is.
  */
 export function validateEvent(raw: unknown, at: string, now: Date = new Date()): ValidatedEvent {
-  const c = new Checker(at);
+  const c = new FieldChecker(at);
   if (!isObj(raw)) return { ok: false, errors: [{ pointer: at, rule: 'type', detail: 'an event must be a JSON object' }] };
   // First the shape, then the rules: nothing below may serialise a value nested without bound.
   const shape = jsonLimitError(raw, at, { maxDepth: MAX_EVENT_DEPTH, maxStringLength: MAX_TEXT_LENGTH });
   if (shape) return { ok: false, errors: [shape] };
 
-  const eventId = c.string(raw, 'eventID', '', { required: true, max: 100 });
-  if (eventId && !UUID.test(eventId)) c.fail('/eventID', 'format', 'eventID must be a UUID');
+  const eventId = c.uuid(raw, 'eventID', '', true);
   const eventType = c.code(raw, 'eventType', '', EVENT_TYPES, true);
   const classifier = c.code(raw, 'eventClassifierCode', '', EVENT_CLASSIFIER_CODES, true);
-  const eventDateTime = c.dateTime(raw, 'eventDateTime', '', true);
-  const eventCreatedDateTime = c.dateTime(raw, 'eventCreatedDateTime', '', false);
+  const eventDateTime = c.dateTime(raw, 'eventDateTime', '', { required: true });
+  const eventCreatedDateTime = c.dateTime(raw, 'eventCreatedDateTime', '');
   if (classifier === 'ACT' && eventDateTime && Date.parse(eventDateTime) > now.getTime() + MAX_CLOCK_SKEW_MINUTES * 60_000) {
     c.fail('/eventDateTime', 'actualNotInFuture', 'an actual (ACT) event cannot happen in the future');
   }
@@ -133,21 +74,21 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
   }
 
   const refs: NewEvent['documentReferences'] = [];
-  (c.array(raw, 'documentReferences', '', MAX_DOCUMENT_REFERENCES) ?? []).forEach((r, i) => {
+  (c.array(raw, 'documentReferences', '', { max: MAX_DOCUMENT_REFERENCES }) ?? []).forEach((r, i) => {
     const path = `/documentReferences/${i}`;
     if (!isObj(r)) return c.fail(path, 'type', 'a document reference must be an object');
     const type = c.code(r, 'documentReferenceType', path, DOCUMENT_REFERENCE_TYPES, true);
     const value = c.string(r, 'documentReferenceValue', path, { required: true, max: 100 });
     if (type && value) refs.push({ type, value });
   });
-  (c.array(raw, 'references', '', MAX_REFERENCES) ?? []).forEach((r, i) => {
+  (c.array(raw, 'references', '', { max: MAX_REFERENCES }) ?? []).forEach((r, i) => {
     const path = `/references/${i}`;
     if (!isObj(r)) return c.fail(path, 'type', 'a reference must be an object');
     c.string(r, 'referenceType', path, { required: true, max: 3 });
     c.string(r, 'referenceValue', path, { required: true, max: 100 });
   });
 
-  const transportCall = c.object(raw, 'transportCall', '', eventType === 'TRANSPORT');
+  const transportCall = c.object(raw, 'transportCall', '', OPEN, eventType === 'TRANSPORT');
   let vesselIMONumber: string | undefined;
   let callLocode: string | undefined;
   if (transportCall) {
@@ -159,17 +100,17 @@ export function validateEvent(raw: unknown, at: string, now: Date = new Date()):
     c.code(transportCall, 'modeOfTransport', p, MODES_OF_TRANSPORT);
     c.code(transportCall, 'facilityTypeCode', p, FACILITY_TYPE_CODES);
     callLocode = c.standard(transportCall, 'UNLocationCode', p, validateUnLocode);
-    const vessel = c.object(transportCall, 'vessel', p);
+    const vessel = c.object(transportCall, 'vessel', p, OPEN);
     if (vessel) vesselIMONumber = c.standard(vessel, 'vesselIMONumber', `${p}/vessel`, validateImoNumber);
   }
-  const eventLocation = c.object(raw, 'eventLocation', '');
+  const eventLocation = c.object(raw, 'eventLocation', '', OPEN);
   const locationCode = eventLocation ? c.standard(eventLocation, 'UNLocationCode', '/eventLocation', validateUnLocode) : undefined;
 
   let equipmentEventTypeCode: string | undefined, equipmentReference: string | undefined, emptyIndicatorCode: string | undefined;
   let transportEventTypeCode: string | undefined, shipmentEventTypeCode: string | undefined, documentTypeCode: string | undefined;
   if (eventType === 'EQUIPMENT') {
     equipmentEventTypeCode = c.code(raw, 'equipmentEventTypeCode', '', EQUIPMENT_EVENT_TYPE_CODES, true);
-    equipmentReference = c.standard(raw, 'equipmentReference', '', validateContainerNumber, true);
+    equipmentReference = c.standard(raw, 'equipmentReference', '', validateContainerNumber, { required: true });
     emptyIndicatorCode = c.code(raw, 'emptyIndicatorCode', '', EMPTY_INDICATOR_CODES, true);
     c.standard(raw, 'ISOEquipmentCode', '', isoSizeTypeCode);
     if ((equipmentEventTypeCode === 'LOAD' || equipmentEventTypeCode === 'DISC') && !transportCall) {

@@ -10,7 +10,7 @@ import { invalid, notFound, problem, sendProblem } from '../../core/errors.js';
 import { eventVisibleTo } from './access.js';
 import { containerTimeline, EVENT_TOPIC, fromRow, getEvent, publisherOf, queryEvents, type EventFilter, type EventStore, type StoredEvent, type TimelineEvent } from './eventStore.js';
 import { refusedPublishes } from './publishRights.js';
-import { MAX_PAGE_SIZE, readPageRequest } from '../../core/cursors.js';
+import { nextPageHeaders, readListPage } from '../../core/paging.js';
 import { subscriptionRoutes } from '../../core/subscriptionRoutes.js';
 import { validateContainerNumber } from '../../standards/index.js';
 import { FILTER_PARAMETERS, parseEventFilter } from './filters.js';
@@ -19,19 +19,11 @@ import { EventValidator } from './validator.js';
 import { EventSchema, PublishResultSchema, SubscriptionSchema } from './schemas.js';
 import { trackingDb, type TrackingDb } from './tables.js';
 
-const DEFAULT_PAGE_SIZE = 100;
 const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_SHIPMENT_EVENTS_SCANNED = 20_000;
 /** Cursors of this list are valid for it alone (and for the party they were issued to). */
 const EVENT_LIST = 'GET /v2/events';
 
-
-function parseLimit(raw: unknown): number {
-  if (raw === undefined) return DEFAULT_PAGE_SIZE;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < 1 || n > MAX_PAGE_SIZE) throw invalid('/query/limit', 'range', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  return n;
-}
 
 // Stored bodies are events as published (already validated), returned without re-shaping.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -61,16 +53,11 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const scope = { list: EVENT_LIST, partyId: viewer.partyId };
-    const { filter, query, limit, after } = readPageRequest(ctx.cursors, scope, request.query as Record<string, unknown>, (q) => parseEventFilter(q, '/query'), parseLimit);
+    const { filter, query, limit, after } = readListPage(ctx.cursors, scope, request.query as Record<string, unknown>, (q) => parseEventFilter(q, '/query'));
     const page = await queryEvents(db, viewer, filter, { afterSeq: after, limit });
     await auditAuthorityRead(ctx, viewer, request, page.events);
-    const path = request.url.split('?')[0];
     reply.header('Current-Page', request.url);
-    if (page.nextAfter !== undefined) {
-      const next = ctx.cursors.issue(scope, { query, after: page.nextAfter, limit });
-      const url = `${path}?cursor=${next}`;
-      reply.header('Next-Page-Cursor', next).header('Next-Page', url).header('Link', `<${url}>; rel="next"`);
-    }
+    nextPageHeaders(request, reply, ctx.cursors, scope, page.nextAfter, query, limit);
     return bodies(page.events);
   });
 

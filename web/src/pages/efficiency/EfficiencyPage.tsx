@@ -1,5 +1,5 @@
 // Port efficiency: the KPIs of GET /v1/port-calls/kpis over a period (default: the last 90 days)
-// as cards, and by month, terminal or service as a chart. Definitions: src/modules/portcall/kpis.ts.
+// as cards, and by month, terminal or service as a chart. Definitions: src/modules/portcall/kpis/kpis.ts.
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Card, Col, DatePicker, Flex, Row, Segmented, Statistic, Tooltip, Typography } from 'antd';
 import { InfoCircleOutlined } from '@ant-design/icons';

@@ -1,5 +1,5 @@
 // Pure helpers of the port call pages (no React): the milestones of a call, the timestamp
-// definitions each side may send (src/modules/portcall/roles.ts, mirrored), times and colours.
+// definitions each side may send (src/modules/portcall/timestamps/roles.ts, mirrored), times and colours.
 import type { PortCall, PortCallStatus, PortCallTimestamp } from '../../api';
 import { formatAt } from '../tracking/model';
 

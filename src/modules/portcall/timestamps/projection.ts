@@ -1,9 +1,9 @@
 // What a call's timestamps add up to, and the rules on the order of actuals. Pure: the command
 // passes the call's stored timestamps (in the order received) plus those accepted so far in the
 // request, so a batch is judged exactly as if its events had come one by one.
-import type { FieldError } from '../../core/errors.js';
-import { coded } from './problems.js';
-import type { PortCallRow } from './schema.js';
+import type { FieldError } from '../../../core/errors.js';
+import { coded } from '../problems.js';
+import type { PortCallRow } from '../schema.js';
 import type { PortCallEvent } from './model.js';
 
 /** The part of a stored timestamp the rules and the projection read. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { EVENT_TYPES_BY_SERVICE, FACILITIES_BY_SERVICE, PHASES_BY_SERVICE } from './codes.js';
+import { EVENT_TYPES_BY_SERVICE, FACILITIES_BY_SERVICE, PHASES_BY_SERVICE } from '../codes.js';
 import { deriveDefinitions, findDefinition, parseCsv, TIMESTAMP_DEFINITIONS } from './definitions.js';
 import { senderSides } from './roles.js';
 

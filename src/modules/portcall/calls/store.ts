@@ -1,9 +1,9 @@
 // Queries of the port call module. Functions take the database or a transaction first (the
 // command decides); every read of calls and timestamps goes through `callVisibleTo`.
 import type { Kysely, Selectable } from 'kysely';
-import { callVisibleTo, type Purpose, type Viewer } from './access.js';
-import type { TimestampFact } from './projection.js';
-import type { BerthRow, PcDb, PortCallRow, PortLocationRow, TerminalRow, TimestampRow, VesselRow } from './schema.js';
+import { callVisibleTo, type Purpose, type Viewer } from '../access.js';
+import type { TimestampFact } from '../timestamps/projection.js';
+import type { BerthRow, PcDb, PortCallRow, PortLocationRow, TerminalRow, TimestampRow, VesselRow } from '../schema.js';
 
 export type Call = Selectable<PortCallRow>;
 export type StoredTimestamp = Selectable<TimestampRow>;
@@ -21,21 +21,22 @@ export async function upsertByKey<T extends object>(
   db: PcDb, table: ReferenceTable, key: Record<string, string>, values: Omit<T, 'created_at' | 'updated_at'>, now: string,
 ): Promise<{ result: UpsertResult; row: T }> {
   // One generic statement for the four tables: their keys and columns come from our code only.
-  const d = db as unknown as Kysely<any>;
+  // The table is one of four, so the builder is untyped; the rows are typed as the caller's.
+  const d: Kysely<any> = db;
   let q = d.selectFrom(table).selectAll();
   for (const [k, v] of Object.entries(key)) q = q.where(k, '=', v);
-  const existing = (await q.executeTakeFirst()) as Record<string, unknown> | undefined;
+  const existing = (await q.executeTakeFirst()) as T | undefined;
   if (!existing) {
-    const row = { ...values, created_at: now, updated_at: now } as unknown as T;
+    const row = { ...values, created_at: now, updated_at: now } as T;
     await d.insertInto(table).values(row).execute();
     return { result: 'created', row };
   }
-  const changed = Object.entries(values).some(([k, v]) => existing[k] !== v);
-  if (!changed) return { result: 'unchanged', row: existing as unknown as T };
+  const changed = Object.entries(values).some(([k, v]) => existing[k as keyof T] !== v);
+  if (!changed) return { result: 'unchanged', row: existing };
   let u = d.updateTable(table).set({ ...values, updated_at: now });
   for (const [k, v] of Object.entries(key)) u = u.where(k, '=', v);
   await u.execute();
-  return { result: 'updated', row: { ...existing, ...values, updated_at: now } as unknown as T };
+  return { result: 'updated', row: { ...existing, ...values, updated_at: now } };
 }
 
 export const getVessel = (db: PcDb, imo: string) => db.selectFrom('pc_vessels').selectAll().where('imo_number', '=', imo).executeTakeFirst();

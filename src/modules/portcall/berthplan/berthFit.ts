@@ -1,7 +1,7 @@
 // Whether a berth takes a ship: one rule for the berth planner, for a berth given to a call by
 // hand, and for the re-check when a plan is accepted — so a plan the planner would never propose
 // cannot be accepted either, and a hand-given berth leaves the same water under the keel.
-import type { BerthRow } from './schema.js';
+import type { BerthRow } from '../schema.js';
 
 /** Water the berth's depth must leave below the ship's maximum draught, in metres. */
 export const UNDER_KEEL_M = 1;

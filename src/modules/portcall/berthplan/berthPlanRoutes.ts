@@ -6,18 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requirePrincipal, type Principal } from '../../core/auth.js';
-import type { AppContext } from '../../core/context.js';
-import { invalid } from '../../core/errors.js';
-import { invalidCoded, refuse } from './problems.js';
-import { validateDateTime } from '../../standards/index.js';
+import { requirePrincipal, type Principal } from '../../../core/auth.js';
+import type { AppContext } from '../../../core/context.js';
+import { invalid } from '../../../core/errors.js';
+import { invalidCoded, refuse } from '../problems.js';
+import { validateDateTime } from '../../../standards/index.js';
 import { DEFAULT_MOVES_PER_CRANE_HOUR, type BerthPin } from './berthplan.js';
 import { BerthPlanPool } from './berthplanPool.js';
 import { acceptPlan, discardPlan, planNotFound } from './berthPlanCommands.js';
 import { currentPlan, DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, insertPlan, presentPlan, type PlanParameters } from './berthPlanStore.js';
-import { pc, type PcDb } from './schema.js';
-import { TERMINAL_CODE } from './schemas.js';
-import { getTerminal, listBerths, terminalCallsInWindow } from './store.js';
+import { pc, type PcDb } from '../schema.js';
+import { TERMINAL_CODE } from '../schemas.js';
+import { getTerminal, listBerths, terminalCallsInWindow } from '../calls/store.js';
 
 const tags = ['Berth planning'];
 const MAX_WINDOW_DAYS = 14;

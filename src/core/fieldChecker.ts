@@ -1,21 +1,29 @@
-// Collects the broken rules of one JSON document with the JSON pointer of each field, so that a
-// batch answers per item and every error names its field. Unknown fields are errors at every level.
-import type { FieldError } from '../../core/errors.js';
-import type { ValidationResult } from '../../standards/index.js';
-import { validateDateTime } from '../../standards/index.js';
-import type { ProblemParam } from './problems.js';
+// Hand-written validation of one JSON document (an event of a batch) that collects every broken
+// rule with the JSON pointer of its field, so that a batch answers per item and every error names
+// its field. The modules validate this way where a route schema cannot: an item that fails must
+// reject only itself, and rules depend on other fields. The rule codes are those of Ajv's keywords
+// (`required`, `type`, `enum`, ...) and of `src/standards`, so every error reads the same whichever
+// way it was found.
+import type { FieldError } from './errors.js';
+import { validateDateTime, type ValidationResult } from '../standards/index.js';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class Checker {
+/**
+ * Collects the errors of one document; `at` is its JSON pointer in the request (`/body/3`), `path`
+ * of each check the pointer of the object holding `key` within it. Every check returns the value
+ * (canonical where a validator says so) or undefined when it is missing or broken. `Param` is the
+ * type of the values a module's messages take (`params`).
+ */
+export class FieldChecker<Param = unknown> {
   readonly errors: FieldError[] = [];
   constructor(readonly at: string) {}
 
-  /** `params` fill in the rule's message in the reader's language (problems.ts). */
-  fail(path: string, rule: string, detail: string, params?: Record<string, ProblemParam>): undefined {
+  /** `params` fill in the rule's message in the reader's language. */
+  fail(path: string, rule: string, detail: string, params?: Record<string, Param>): undefined {
     this.errors.push(params ? { pointer: `${this.at}${path}`, rule, detail, params } : { pointer: `${this.at}${path}`, rule, detail });
     return undefined;
   }
@@ -76,8 +84,8 @@ export class Checker {
   }
 
   /** An ISO 8601 date-time with offset; returns it in UTC. */
-  dateTime(o: Obj, key: string, path: string, required = false): string | undefined {
-    const v = this.string(o, key, path, { required, max: 35 });
+  dateTime(o: Obj, key: string, path: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
+    const v = this.string(o, key, path, opts);
     if (v === undefined) return undefined;
     const r = validateDateTime(v);
     if (!r.ok) return this.fail(`${path}/${key}`, r.rule, `${key}: ${r.message}`);
@@ -93,11 +101,12 @@ export class Checker {
     return typeof r.value === 'string' ? r.value : v;
   }
 
-  object(o: Obj, key: string, path: string, allowed: readonly string[], required = false): Obj | undefined {
+  /** An object whose keys must be `allowed`; `null` leaves its keys open (checked elsewhere, or free-form). */
+  object(o: Obj, key: string, path: string, allowed: readonly string[] | null, required = false): Obj | undefined {
     if (!this.present(o, key)) return required ? this.fail(`${path}/${key}`, 'required', `${key} is required`) : undefined;
     const v = o[key];
     if (!isObj(v)) return this.fail(`${path}/${key}`, 'type', `${key} must be an object`);
-    this.known(v, `${path}/${key}`, allowed);
+    if (allowed) this.known(v, `${path}/${key}`, allowed);
     return v;
   }
 

@@ -13,17 +13,18 @@
 // and every problem on these routes carries them too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requirePrincipal } from '../../core/auth.js';
-import type { AppContext } from '../../core/context.js';
-import { subscriptionRoutes } from '../../core/subscriptionRoutes.js';
-import { invalid, sendProblem, type FieldError, type Problem } from '../../core/errors.js';
-import { auditRead } from './access.js';
-import { nextPageHeaders, parseQuery, readPage } from './paging.js';
+import { requirePrincipal } from '../../../core/auth.js';
+import type { AppContext } from '../../../core/context.js';
+import { subscriptionRoutes } from '../../../core/subscriptionRoutes.js';
+import { invalid, sendProblem, type FieldError, type Problem } from '../../../core/errors.js';
+import { auditRead } from '../access.js';
+import { nextPageHeaders } from '../../../core/paging.js';
+import { parseQuery, readPage } from '../paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
-import { pc } from './schema.js';
-import { FeedbackElementSchema, PortCallEventSchema, PortCallSubscriptionSchema } from './schemas.js';
+import { pc } from '../schema.js';
+import { FeedbackElementSchema, PortCallEventSchema, PortCallSubscriptionSchema } from '../schemas.js';
 import { PORT_CALL_API_VERSION, TIMESTAMP_FILTERS, TIMESTAMP_TOPIC } from './topic.js';
-import { queryTimestamps, type TimestampFilter } from './store.js';
+import { queryTimestamps, type TimestampFilter } from '../calls/store.js';
 
 const PREFIX = '/port-call/v2/';
 const tags = ['Port Call (DCSA 2.0)'];

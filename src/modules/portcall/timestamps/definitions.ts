@@ -5,8 +5,8 @@
 // PILO, …), ARRI/DEPA for anchorage, CANC/OMIT as timestamps. `deriveDefinitions` maps it to the
 // Port Call 2.0 vocabulary; `TIMESTAMP_DEFINITIONS` is its result, kept as code so that the
 // compiled server does not need the CSV, and a unit test checks that the two agree.
-import type { PortCallServiceTypeCode } from './codes.js';
-import { EVENT_TYPES_BY_SERVICE, type ClassifierCode, type FacilityTypeCode, type PhaseTypeCode, type ServiceEventTypeCode } from './codes.js';
+import type { PortCallServiceTypeCode } from '../codes.js';
+import { EVENT_TYPES_BY_SERVICE, type ClassifierCode, type FacilityTypeCode, type PhaseTypeCode, type ServiceEventTypeCode } from '../codes.js';
 
 export interface TimestampDefinition {
   /** DCSA's name of the timestamp, e.g. `ETA-Berth`, `ATS-Cargo Ops`. */

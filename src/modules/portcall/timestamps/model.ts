@@ -1,16 +1,17 @@
 // DCSA Port Call 2.0 events: validation of one published event, pure (no I/O), so every rule is
 // unit-tested directly. What needs the stored call (who sent it, the order of actuals) is checked
 // by the command with the functions of projection.ts.
-import { contentHash } from '../../core/canonical.js';
-import type { FieldError } from '../../core/errors.js';
-import { validateImoNumber, validateMmsi, validateUnLocode } from '../../standards/index.js';
-import { Checker, isObj, type Obj } from './checker.js';
+import { contentHash } from '../../../core/canonical.js';
+import type { FieldError } from '../../../core/errors.js';
+import { validateImoNumber, validateMmsi, validateUnLocode } from '../../../standards/index.js';
+import { FieldChecker, isObj, type Obj } from '../../../core/fieldChecker.js';
+import type { ProblemParam } from '../problems.js';
 import {
   CARRIER_CODE_LIST_PROVIDERS, CLASSIFIER_CODES, EVENT_TYPES_BY_SERVICE, FACILITIES_BY_SERVICE, FACILITY_CODE_LIST_PROVIDERS,
   FACILITY_TYPE_CODES, LOCATION_FACILITY_TYPE_CODES, PHASE_TYPE_CODES, PHASES_BY_SERVICE, PORT_CALL_SERVICE_TYPE_CODES,
   SERVICE_EVENT_TYPE_CODES, SIZE_UNITS, UNIVERSAL_SERVICE_REFERENCE, UNIVERSAL_VOYAGE_REFERENCE, VESSEL_TYPE_CODES,
   type ClassifierCode, type PhaseTypeCode, type PortCallServiceTypeCode, type ServiceEventTypeCode,
-} from './codes.js';
+} from '../codes.js';
 import { findDefinition } from './definitions.js';
 
 /** Actuals cannot lie in the future; allow for senders' clocks running a little fast. */
@@ -57,6 +58,10 @@ const FORECAST_FIELDS = ['carrierCode', 'carrierCodeListProvider', 'restowUnits'
 const SIZE_FIELDS = ['totalUnits', 'size20Units', 'size40Units', 'size45Units'];
 const TYPE_FIELDS = ['totalUnits', 'ladenUnits', 'emptyUnits', 'pluggedReeferUnits', 'outOfGaugeUnits'];
 const DECIMAL_DEGREES = /^[+-]?\d{1,3}(\.\d+)?$/;
+/** Date-times longer than this are refused (`maxLength`) before they are parsed. */
+const DATE_TIME_MAX = 35;
+
+type Checker = FieldChecker<ProblemParam>;
 
 /**
  * Validates one published event. `at` is its JSON pointer in the request (`/body/events/3`), so
@@ -64,11 +69,11 @@ const DECIMAL_DEGREES = /^[+-]?\d{1,3}(\.\d+)?$/;
  */
 export function validatePortCallEvent(raw: unknown, at: string, now: Date = new Date()): ValidatedPortCallEvent {
   if (!isObj(raw)) return { ok: false, errors: [{ pointer: at, rule: 'type', detail: 'an event must be a JSON object' }] };
-  const c = new Checker(at);
+  const c: Checker = new FieldChecker(at);
   c.known(raw, '', EVENT_FIELDS);
   const eventId = c.uuid(raw, 'eventID', '', true);
   const replyTo = c.uuid(raw, 'replyToEventID', '');
-  const updated = c.dateTime(raw, 'eventUpdatedDateTime', '');
+  const updated = c.dateTime(raw, 'eventUpdatedDateTime', '', { max: DATE_TIME_MAX });
   c.boolean(raw, 'isFYI', '');
   const claims: PortCallEvent['claims'] = [];
   const claim = (pointer: string, field: CallField, value: string | undefined) => { if (value !== undefined) claims.push({ pointer: `${at}${pointer}`, field, value }); };
@@ -148,7 +153,7 @@ export function validatePortCallEvent(raw: unknown, at: string, now: Date = new 
   if (timestamp && isMoves) c.fail('/timestamp', 'portcall.notAllowed', 'a MOVES event carries movesForecasts, not a timestamp');
   else if (timestamp) {
     classifier = c.code(timestamp, 'classifierCode', '/timestamp', CLASSIFIER_CODES, true);
-    serviceDateTime = c.dateTime(timestamp, 'serviceDateTime', '/timestamp', true);
+    serviceDateTime = c.dateTime(timestamp, 'serviceDateTime', '/timestamp', { required: true, max: DATE_TIME_MAX });
     (c.array(timestamp, 'delayReasonCodes', '/timestamp', { max: 20 }) ?? []).forEach((code, i) => {
       if (typeof code !== 'string' || !code || code.length > 3) c.fail(`/timestamp/delayReasonCodes/${i}`, 'type', 'a delay reason is an SMDG code of 1–3 characters');
     });

@@ -6,22 +6,22 @@
 // (and what other modules do with them) and the outbox rows of the `portcall.timestamp` topic
 // commit together.
 import { sql } from 'kysely';
-import type { Principal } from '../../core/auth.js';
-import { audit } from '../../core/audit.js';
-import type { CommandScope, Commands } from '../../core/commands.js';
-import type { Dialect } from '../../core/db.js';
-import { problem, type FieldError, type Problem, type ProblemKind } from '../../core/errors.js';
-import { coded, type ProblemRule } from './problems.js';
-import { sidesOf } from './access.js';
+import type { Principal } from '../../../core/auth.js';
+import { audit } from '../../../core/audit.js';
+import type { CommandScope, Commands } from '../../../core/commands.js';
+import type { Dialect } from '../../../core/db.js';
+import { problem, type FieldError, type Problem, type ProblemKind } from '../../../core/errors.js';
+import { coded, type ProblemRule } from '../problems.js';
+import { sidesOf } from '../access.js';
 import { definitionById } from './definitions.js';
 import { validatePortCallEvent, type CallField, type PortCallEvent } from './model.js';
 import { checkActualOrder, factOf, project, type TimestampFact } from './projection.js';
 import { MOVES_SENDERS, roleExplanation, senderSides } from './roles.js';
-import { core, type PcTx, type PortcallTables, type PortCallRow } from './schema.js';
-import { refreshPlanStaleness } from './berthPlanStore.js';
+import { core, type PcTx, type PortcallTables, type PortCallRow } from '../schema.js';
+import { refreshPlanStaleness } from '../berthplan/berthPlanStore.js';
 import { berthMovement } from './spine.js';
 import { TIMESTAMP_TOPIC } from './topic.js';
-import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByEventId, toFact, type Call, type StoredTimestamp } from './store.js';
+import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByEventId, toFact, type Call, type StoredTimestamp } from '../calls/store.js';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 // Port call writers take turns on PostgreSQL, so the order rules of actuals see every earlier

@@ -4,7 +4,7 @@
 import type { Selectable } from 'kysely';
 import type { BerthPlanResult } from './berthplan.js';
 import { explanation, untranslated, type Explanation } from './explanations.js';
-import type { BerthPlanRow, PcDb } from './schema.js';
+import type { BerthPlanRow, PcDb } from '../schema.js';
 
 export type StoredPlan = Selectable<BerthPlanRow>;
 export type PlanStatus = 'PROPOSED' | 'ACCEPTED' | 'SUPERSEDED' | 'DISCARDED';

@@ -10,12 +10,12 @@
 // pinned ship may use only that berth and must start exactly then: the solver sees its arrival
 // moved to the pinned start and its latest departure at the pinned end, so every other ship is
 // re-optimised around it; the checker judges the plan against the ship's real ETA.
-import type { BerthRow } from './schema.js';
-import type { PlanningCall } from './store.js';
+import type { BerthRow } from '../schema.js';
+import type { PlanningCall } from '../calls/store.js';
 import { berthLengthM, berthMisfit, UNDER_KEEL_M } from './berthFit.js';
-import { invalidCoded, type ProblemItem } from './problems.js';
+import { invalidCoded, type ProblemItem } from '../problems.js';
 import { explanation, type Explanation } from './explanations.js';
-import { check, solve, FORBIDDEN, type BerthInstance } from './optimizer/index.js';
+import { check, solve, FORBIDDEN, type BerthInstance } from '../optimizer/index.js';
 
 export const DEFAULT_MOVES_PER_CRANE_HOUR = 28;
 /** Mooring, lashing checks and unmooring around the cargo work. */

@@ -2,14 +2,14 @@
 // the caller answers only after commit.
 import { randomUUID } from 'node:crypto';
 import type { Updateable } from 'kysely';
-import type { Principal } from '../../core/auth.js';
-import { audit } from '../../core/audit.js';
-import { forbidden, invalid, notFound, ProblemError, type FieldError } from '../../core/errors.js';
-import { coded, invalidCoded } from './problems.js';
-import { berthLengthM, berthMisfit, UNDER_KEEL_M } from './berthFit.js';
-import { getParty } from '../../core/identity.js';
-import { seesAllCalls, sidesOf } from './access.js';
-import { core, type BerthRow, type PcDb, type PortCallRow, type PortLocationRow, type TerminalRow, type VesselRow } from './schema.js';
+import type { Principal } from '../../../core/auth.js';
+import { audit } from '../../../core/audit.js';
+import { forbidden, invalid, notFound, ProblemError, type FieldError } from '../../../core/errors.js';
+import { coded, invalidCoded } from '../problems.js';
+import { berthLengthM, berthMisfit, UNDER_KEEL_M } from '../berthplan/berthFit.js';
+import { getParty } from '../../../core/identity.js';
+import { seesAllCalls, sidesOf } from '../access.js';
+import { core, type BerthRow, type PcDb, type PortCallRow, type PortLocationRow, type TerminalRow, type VesselRow } from '../schema.js';
 import { findCall, getBerth, getTerminal, getVessel, upsertByKey, type Call } from './store.js';
 
 const isAdmin = (who: Principal) => who.roles.includes('admin');

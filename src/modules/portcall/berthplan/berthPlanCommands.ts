@@ -8,16 +8,16 @@
 // the problem names every such call and its rule.
 // A retried accept answers the stored result; the timestamps' eventIDs derive from the plan and
 // the call, so even a retry racing the first one cannot add a timestamp twice.
-import type { Principal } from '../../core/auth.js';
-import { audit } from '../../core/audit.js';
-import type { Dialect } from '../../core/db.js';
-import { ProblemError, type FieldError } from '../../core/errors.js';
-import { coded, refuse } from './problems.js';
-import type { Commands } from '../../core/commands.js';
-import { checkBerth } from './commands.js';
-import { portCallWriterTurn, publishEventsIn } from './publish.js';
-import { uuidV5 } from '../../core/ids.js';
-import { core, type PcDb, type PcTx, type PortcallTables } from './schema.js';
+import type { Principal } from '../../../core/auth.js';
+import { audit } from '../../../core/audit.js';
+import type { Dialect } from '../../../core/db.js';
+import { ProblemError, type FieldError } from '../../../core/errors.js';
+import { coded, refuse } from '../problems.js';
+import type { Commands } from '../../../core/commands.js';
+import { checkBerth } from '../calls/commands.js';
+import { portCallWriterTurn, publishEventsIn } from '../timestamps/publish.js';
+import { uuidV5 } from '../../../core/ids.js';
+import { core, type PcDb, type PcTx, type PortcallTables } from '../schema.js';
 import { DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, latestEtaPbp, planCalls, presentPlan, staleReasons, type PlanParameters } from './berthPlanStore.js';
 
 export interface AcceptedCall {

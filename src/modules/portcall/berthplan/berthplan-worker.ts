@@ -2,7 +2,7 @@
 // ProblemError, which does not survive the thread boundary as a class: its kind, message and
 // field errors are sent, and the pool throws it again on the main thread.
 import { parentPort } from 'node:worker_threads';
-import { ProblemError } from '../../core/errors.js';
+import { ProblemError } from '../../../core/errors.js';
 import { planBerths } from './berthplan.js';
 import type { PlanJob, PlanAnswer } from './berthplanPool.js';
 

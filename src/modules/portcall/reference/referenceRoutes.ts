@@ -4,18 +4,18 @@
 // read by any authenticated party.
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requirePrincipal, requireRole } from '../../core/auth.js';
-import type { AppContext } from '../../core/context.js';
-import { invalid, notFound } from '../../core/errors.js';
-import { nowIso } from '../../core/time.js';
-import { validateImoNumber, validateMmsi, validateUnLocode, type ValidationResult } from '../../standards/index.js';
-import { putBerth, putLocation, putTerminal, putVessel } from './commands.js';
-import { pc } from './schema.js';
-import { BERTH_ID, BerthBody, LOCATION_CODE, LocationBody, TERMINAL_CODE, TerminalBody, VesselBody } from './schemas.js';
+import { requirePrincipal, requireRole } from '../../../core/auth.js';
+import type { AppContext } from '../../../core/context.js';
+import { invalid, notFound } from '../../../core/errors.js';
+import { nowIso } from '../../../core/time.js';
+import { validateImoNumber, validateMmsi, validateUnLocode, type ValidationResult } from '../../../standards/index.js';
+import { putBerth, putLocation, putTerminal, putVessel } from '../calls/commands.js';
+import { pc } from '../schema.js';
+import { BERTH_ID, BerthBody, LOCATION_CODE, LocationBody, TERMINAL_CODE, TerminalBody, VesselBody } from '../schemas.js';
 import {
   getBerth, getTerminal, getVessel, listBerths, listLocations, listTerminals, listVessels,
   presentBerth, presentLocation, presentTerminal, presentVessel, type UpsertResult,
-} from './store.js';
+} from '../calls/store.js';
 
 const tags = ['Port reference data'];
 const status = (r: UpsertResult) => (r === 'created' ? 201 : 200);

@@ -20,8 +20,8 @@
 //   the first PTA-Berth the terminal sent, else the first ETA-Berth. Calls without both are left out.
 // A call belongs to a period (and a month) by its actual berth arrival, else its expected one.
 import { sql } from 'kysely';
-import { callVisibleTo, type Viewer } from './access.js';
-import type { PcDb } from './schema.js';
+import { callVisibleTo, type Viewer } from '../access.js';
+import type { PcDb } from '../schema.js';
 
 export const MAINLINE_MIN_TEU = 10_000;
 export const DEFAULT_BERTH_ON_ARRIVAL_TOLERANCE_MINUTES = 120;

@@ -2,20 +2,21 @@
 // Each route reads as: authenticate → validate → (transaction → authorise → command) → present.
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requirePrincipal } from '../../core/auth.js';
-import type { AppContext } from '../../core/context.js';
-import { invalid, notFound } from '../../core/errors.js';
-import { refuse } from './problems.js';
-import { idempotent } from '../../core/idempotency.js';
-import { nowIso } from '../../core/time.js';
-import { validateImoNumber } from '../../standards/index.js';
-import { auditRead } from './access.js';
+import { requirePrincipal } from '../../../core/auth.js';
+import type { AppContext } from '../../../core/context.js';
+import { invalid, notFound } from '../../../core/errors.js';
+import { refuse } from '../problems.js';
+import { idempotent } from '../../../core/idempotency.js';
+import { nowIso } from '../../../core/time.js';
+import { validateImoNumber } from '../../../standards/index.js';
+import { auditRead } from '../access.js';
 import { createPortCall, updatePortCall } from './commands.js';
-import { DEFAULT_KPI_OPTIONS, GROUP_BY, groupKpis, kpiCalls, MAINLINE_MIN_TEU, type GroupBy } from './kpis.js';
-import { code, codeList, dateTime, integer, nextPageHeaders, parseQuery, pattern, readPage, standard, text } from './paging.js';
-import { PORT_CALL_STATUSES } from './projection.js';
-import { pc } from './schema.js';
-import { NewPortCallBody, PortCallChangesBody, TERMINAL_CODE } from './schemas.js';
+import { DEFAULT_KPI_OPTIONS, GROUP_BY, groupKpis, kpiCalls, MAINLINE_MIN_TEU, type GroupBy } from '../kpis/kpis.js';
+import { nextPageHeaders } from '../../../core/paging.js';
+import { code, codeList, dateTime, integer, parseQuery, pattern, readPage, standard, text } from '../paging.js';
+import { PORT_CALL_STATUSES } from '../timestamps/projection.js';
+import { pc } from '../schema.js';
+import { NewPortCallBody, PortCallChangesBody, TERMINAL_CODE } from '../schemas.js';
 import { callTimestamps, findCall, getVessel, listCalls, presentCall, type CallFilter, type StoredTimestamp } from './store.js';
 
 const tags = ['Port calls'];
@@ -75,7 +76,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.get('/v1/port-calls/kpis', {
     schema: {
       tags, summary: 'Efficiency KPIs over the port calls you may see (authorities and the shipping-center office: all, audited)',
-      description: `Berth-on-arrival rate, waiting time (average, p90), time in port of mainline calls (vessel ≥ ${MAINLINE_MIN_TEU} TEU or a mainline service), moves per ship-hour and crane-hour, schedule reliability (±scheduleWindowHours of the first PTA, else ETA). Definitions: src/modules/portcall/kpis.ts.`,
+      description: `Berth-on-arrival rate, waiting time (average, p90), time in port of mainline calls (vessel ≥ ${MAINLINE_MIN_TEU} TEU or a mainline service), moves per ship-hour and crane-hour, schedule reliability (±scheduleWindowHours of the first PTA, else ETA). Definitions: src/modules/portcall/kpis/kpis.ts.`,
       querystring: Type.Object({}, { additionalProperties: true }),
     },
   }, async (request) => {

@@ -16,7 +16,7 @@
 // are run by the port group on the terminal's side, and until those providers join a call as
 // parties of their own the terminal speaks for them — and the carrier (its vessel) for what only
 // the vessel does or declares: sea passage, all fast, gangway, readiness for cargo and for sea.
-import type { PortCallServiceTypeCode } from './codes.js';
+import type { PortCallServiceTypeCode } from '../codes.js';
 import type { TimestampDefinition } from './definitions.js';
 
 export type Side = 'carrier' | 'terminal';

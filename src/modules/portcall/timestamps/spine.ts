@@ -2,8 +2,8 @@
 // fact (`portcall.berth.arrived` / `portcall.berth.departed`) emitted in the transaction that
 // stores the timestamp. The tracking module, which handles the facts, turns them into DCSA
 // TRANSPORT events; this module does not know it exists.
-import type { Fact } from '../../core/commands.js';
-import type { Call, StoredTimestamp } from './store.js';
+import type { Fact } from '../../../core/commands.js';
+import type { Call, StoredTimestamp } from '../calls/store.js';
 
 const FACTS: Record<string, string> = { 'ATA-Berth': 'portcall.berth.arrived', 'ATD-Berth': 'portcall.berth.departed' };
 

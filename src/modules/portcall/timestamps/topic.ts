@@ -2,13 +2,13 @@
 // stream, in the shape of the standard's notification (the event as sent), seen through the
 // module's access predicate (access.ts: the call's carrier and terminal, the port authority and
 // the MSA) and the DCSA Port Call filters.
-import type { TopicProvider } from '../../core/topics.js';
-import { UUID } from './checker.js';
-import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from './codes.js';
-import { codeList, dateTime, parseQuery, pattern, standard, text } from './paging.js';
-import { pc } from './schema.js';
-import { queryTimestamps, type TimestampFilter } from './store.js';
-import { validateImoNumber, validateUnLocode } from '../../standards/index.js';
+import type { TopicProvider } from '../../../core/topics.js';
+import { UUID } from '../../../core/fieldChecker.js';
+import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from '../codes.js';
+import { codeList, dateTime, parseQuery, pattern, standard, text } from '../paging.js';
+import { pc } from '../schema.js';
+import { queryTimestamps, type TimestampFilter } from '../calls/store.js';
+import { validateImoNumber, validateUnLocode } from '../../../standards/index.js';
 
 export const TIMESTAMP_TOPIC = 'portcall.timestamp';
 export const PORT_CALL_API_VERSION = '2.0.0';

@@ -5,11 +5,11 @@
 // long proposal never delays a short one queued behind it on the same thread when another is free.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { ProblemError, RetryLater, type FieldError, type ProblemKind } from '../../core/errors.js';
-import { startWorker } from '../../core/workers.js';
+import { ProblemError, RetryLater, type FieldError, type ProblemKind } from '../../../core/errors.js';
+import { startWorker } from '../../../core/workers.js';
 import type { BerthPlanOptions, BerthPlanResult } from './berthplan.js';
-import type { BerthRow } from './schema.js';
-import type { PlanningCall } from './store.js';
+import type { BerthRow } from '../schema.js';
+import type { PlanningCall } from '../calls/store.js';
 
 export interface PlanJob { id: number; calls: PlanningCall[]; berths: BerthRow[]; options: BerthPlanOptions }
 export type PlanAnswer =
