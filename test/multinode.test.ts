@@ -68,10 +68,13 @@ async function publish(node: Node, party: Party, events: TestEvent[]) {
   assert.deepEqual(results.map((r) => r.result), events.map(() => 'created'), res.text);
 }
 
-/** Every event ID `party` may see, in the platform's order, page by page; page `i` is read from `nodes[i % n]`. */
-async function listAll(nodes: Node[], party: Party, limit = 50): Promise<string[]> {
+/**
+ * Every event ID `party` may see (matching `filter`, a query string), in the platform's order,
+ * page by page; page `i` is read from `nodes[i % n]`.
+ */
+async function listAll(nodes: Node[], party: Party, limit = 50, filter = ''): Promise<string[]> {
   const ids: string[] = [];
-  let path = `/v2/events?limit=${limit}`;
+  let path = `/v2/events?limit=${limit}${filter && `&${filter}`}`;
   for (let page = 0; page < 10_000; page++) {
     const res = await call(nodes[page % nodes.length], 'GET', path, party.auth);
     assert.equal(res.status, 200, res.text);
@@ -83,12 +86,16 @@ async function listAll(nodes: Node[], party: Party, limit = 50): Promise<string[
   throw new Error('more pages than any test writes');
 }
 
-/** Events for `party` to publish: its bookings when it is a carrier (prefix), else boxes with no document. */
-function eventsOf(kind: 'carrier' | 'terminal', tag: string, count: number, serial: { n: number }): TestEvent[] {
+/**
+ * Events for a party to publish: its bookings when it is a carrier (`tag`, its prefix), else boxes
+ * with no document. `createdAt` marks them, for a reader to list only these.
+ */
+function eventsOf(kind: 'carrier' | 'terminal', tag: string, count: number, serial: { n: number }, createdAt?: string): TestEvent[] {
   return Array.from({ length: count }, () => {
     const n = serial.n++;
-    if (kind === 'terminal') return equipmentEvent({ equipmentReference: containerNumber('TMLU', n) });
-    return n % 2 ? (shipmentEvent(`${tag}${n}`) as TestEvent) : equipmentEvent({ equipmentReference: containerNumber('CRRU', n), bookings: [`${tag}${n}`] });
+    const event = kind === 'terminal' ? equipmentEvent({ equipmentReference: containerNumber('TMLU', n) })
+      : n % 2 ? (shipmentEvent(`${tag}${n}`) as TestEvent) : equipmentEvent({ equipmentReference: containerNumber('CRRU', n), bookings: [`${tag}${n}`] });
+    return createdAt ? { ...event, eventCreatedDateTime: createdAt } : event;
   });
 }
 
@@ -153,19 +160,24 @@ describe('several nodes on one PostgreSQL', { skip: onPostgres ? false : 'needs 
     assert.deepEqual(await listAll(nodes, customs, 40), lists[0]);
   });
 
-  it('a reader paging by cursor on one node skips nothing that others write meanwhile', async () => {
+  it('readers paging by cursor on one node skip nothing that others write meanwhile', async () => {
     const reader = nodes[0];
-    const collected: string[] = [];
+    // The readers list only this test's events (all created "then"), which keeps their pages few.
+    const createdAt = '2026-10-02T00:00:00Z';
+    const onlyThese = `eventCreatedDateTime=${createdAt}`;
     let writing = true;
-    const read = (async () => {
-      // At the end of the list there is no next cursor: the reader asks again from where its last
-      // page began and takes what follows what it already has, as a consumer following the list does.
-      let path = '/v2/events?limit=20';
+    let readsDuringWrites = 0;
+    // At the end of the list there is no next cursor: a reader asks again from where its last page
+    // began and takes what follows what it already has, as a consumer following the list does.
+    const follow = async (limit: number) => {
+      const collected: string[] = [];
+      let path = `/v2/events?limit=${limit}&${onlyThese}`;
       let taken = 0;
       const until = Date.now() + 20_000;
       for (let finalPass = false; Date.now() < until;) {
         const res = await call(reader, 'GET', path, customs.auth);
         assert.equal(res.status, 200, res.text);
+        if (writing) readsDuringWrites++;
         const page = (res.json() as TestEvent[]).map((e) => e.eventID);
         collected.push(...page.slice(taken));
         const cursor = res.headers.get('next-page-cursor');
@@ -175,23 +187,32 @@ describe('several nodes on one PostgreSQL', { skip: onPostgres ? false : 'needs 
           continue;
         }
         taken = page.length;
-        if (finalPass) return;
+        if (finalPass) return collected;
         finalPass = !writing;
-        await sleep(10);
+        await sleep(1);
       }
       throw new Error('the reader did not reach the end of the list in time');
-    })();
+    };
+    // Several page sizes, so that page ends fall at many places of the writes.
+    const readers = [3, 7, 20, 50].map(follow);
 
-    const writers: [Node, Party, 'carrier' | 'terminal', string][] = [[nodes[1], carrierA, 'carrier', 'MNA'], [nodes[2], terminal, 'terminal', '']];
+    // Two writers on each of the other nodes, so that their transactions overlap.
+    const writers: [Node, Party, 'carrier' | 'terminal', string][] = [
+      [nodes[1], carrierA, 'carrier', 'MNA'], [nodes[1], terminal, 'terminal', ''], [nodes[2], carrierB, 'carrier', 'MNB'], [nodes[2], terminal, 'terminal', ''],
+    ];
     await Promise.all(writers.map(async ([node, party, kind, tag]) => {
-      for (let batch = 0; batch < 10; batch++) await publish(node, party, eventsOf(kind, tag, 15, serial));
+      for (let batch = 0; batch < 6; batch++) await publish(node, party, eventsOf(kind, tag, 30, serial, createdAt));
     }));
     writing = false;
-    await read;
+    const collected = await Promise.all(readers);
 
-    const final = await listAll([reader], customs);
-    assert.equal(collected.length, final.length, 'the reader collected each event once');
-    assert.deepEqual(collected, final);
+    assert.ok(readsDuringWrites > 0, 'the readers read while the others wrote');
+    const final = await listAll([reader], customs, 100, onlyThese);
+    assert.equal(final.length, writers.length * 6 * 30);
+    for (const list of collected) {
+      assert.equal(list.length, final.length, 'the reader collected each event once');
+      assert.deepEqual(list, final);
+    }
   });
 
   it('the live stream of one node sends what was published through the others', async () => {
