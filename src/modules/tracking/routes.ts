@@ -205,7 +205,6 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     }
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'API-Version': '1.0.0' });
-    reply.raw.write(': connected\n\n');
     // Admitted again: other streams of the party may have opened during the awaits above.
     try {
       ctx.stream.admit(viewer);
@@ -214,6 +213,10 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
       return;
     }
     await ctx.stream.open(viewer, filter, reply);
+    // Only once the stream follows the event table: what commits after the client reads this line,
+    // through any node, reaches it (said earlier, an event committed before the first listener's
+    // starting point was read was never sent).
+    if (!reply.raw.writableEnded && !reply.raw.destroyed) reply.raw.write(': connected\n\n');
   });
 
   await subscriptionRoutes(app, ctx);
