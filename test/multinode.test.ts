@@ -227,8 +227,8 @@ describe('several nodes on one PostgreSQL', { skip: onPostgres ? false : 'needs 
       while (!done()) {
         const timeLeft = until - Date.now();
         if (timeLeft <= 0) throw new Error(`timed out waiting for ${what}`);
-        let timer: NodeJS.Timeout | undefined;
-        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => { timer = setTimeout(r, timeLeft); })]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), timeLeft); })]);
         clearTimeout(timer);
         if (chunk?.done) throw new Error(`the stream ended before ${what}`);
         if (chunk?.value) text += decoder.decode(chunk.value, { stream: true });
