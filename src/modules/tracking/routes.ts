@@ -213,9 +213,10 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
       return;
     }
     await ctx.stream.open(viewer, filter, reply);
-    // Only once the stream follows the event table: what commits after the client reads this line,
-    // through any node, reaches it (said earlier, an event committed before the first listener's
-    // starting point was read was never sent).
+    // Written (and with it the headers, which fire EventSource's `open`, where the web app catches
+    // up) only once the stream follows the event table: whatever commits after the client sees it,
+    // through any node, is sent. Written first, an event committed before the stream had read its
+    // starting point was never sent.
     if (!reply.raw.writableEnded && !reply.raw.destroyed) reply.raw.write(': connected\n\n');
   });
 
