@@ -79,7 +79,6 @@ export class LiveStream {
   async open(topic: string, viewer: Principal, filter: unknown, reply: FastifyReply, resource: string): Promise<void> {
     const provider = this.topics.get(topic);
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'API-Version': provider.apiVersion });
-    reply.raw.write(': connected\n\n');
     // Admitted again: other streams of the party may have opened during the route's awaits.
     try {
       this.admit(viewer);
@@ -94,6 +93,11 @@ export class LiveStream {
     if (!this.lastSeq.has(topic)) this.lastSeq.set(topic, await provider.lastSeq(this.db));
     this.following ??= this.startFollowing();
     await this.following;
+    // Written (and with it the headers, which fire EventSource's `open`, where the web app catches
+    // up) only once the stream follows the topic: whatever commits after the client sees it, through
+    // any node, is sent. Written first, an item committed before the stream had read its starting
+    // point was never sent.
+    if (!reply.raw.writableEnded && !reply.raw.destroyed) reply.raw.write(': connected\n\n');
   }
 
   /** Open connections; the stream follows the event table while there is at least one (status page). */
