@@ -21,7 +21,10 @@ import { validateContainerNumber } from '../../standards/index.js';
 import { FILTER_PARAMETERS, parseEventFilter } from './filters.js';
 import { MAX_BATCH_EVENTS } from './model.js';
 import { EventValidator } from './validator.js';
-import { EventSchema, PublishResultSchema, SubscriptionSchema } from './schemas.js';
+import { DeadLetterSchema, NoContent, ReplayedSchema, textAnswer } from '../../core/schemas.js';
+import {
+  ContainerTimelineSchema, EventSchema, PublishResultSchema, RecentContainerSchema, ServedEventSchema, ShipmentContainersSchema, SubscriptionSchema,
+} from './schemas.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
@@ -61,7 +64,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
       tags: ['Track & Trace (DCSA 2.2)'],
       summary: 'Find events (DCSA filters, cursor paging)',
       querystring: Type.Object(Object.fromEntries([...FILTER_PARAMETERS, 'limit', 'cursor'].map((p) => [p, Type.Optional(Type.String())])), { additionalProperties: true }),
-      response: { 200: Type.Array(EventSchema) },
+      response: { 200: Type.Array(ServedEventSchema) },
     },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
@@ -80,7 +83,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
   });
 
   r.get('/v2/events/:eventID', {
-    schema: { tags: ['Track & Trace (DCSA 2.2)'], summary: 'One event', params: Type.Object({ eventID: Type.String() }), response: { 200: EventSchema } },
+    schema: { tags: ['Track & Trace (DCSA 2.2)'], summary: 'One event', params: Type.Object({ eventID: Type.String() }), response: { 200: ServedEventSchema } },
   }, async (request) => {
     const viewer = requirePrincipal(request);
     const event = await getEvent(ctx.db, viewer, request.params.eventID);
@@ -145,6 +148,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     schema: {
       tags: ['Tracking'], summary: 'Containers with the latest activity this party may see (newest first)',
       querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false }),
+      response: { 200: Type.Array(RecentContainerSchema) },
     },
   }, async (request) => {
     const viewer = requirePrincipal(request);
@@ -153,13 +157,13 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const events = await latestEquipmentEvents(ctx, viewer, limit);
     await auditAuthorityRead(ctx, viewer, request, events);
     return events.map((e) => ({
-      equipmentReference: e.equipmentReference, equipmentEventTypeCode: e.equipmentEventTypeCode, eventDateTime: e.eventDateTime,
+      equipmentReference: e.equipmentReference!, equipmentEventTypeCode: e.equipmentEventTypeCode, eventDateTime: e.eventDateTime,
       UNLocationCode: e.UNLocationCode, eventClassifierCode: e.eventClassifierCode,
     }));
   });
 
   r.get('/v1/containers/:equipmentReference', {
-    schema: { tags: ['Tracking'], summary: 'A container’s timeline and current status, as this party may see them', params: Type.Object({ equipmentReference: Type.String() }) },
+    schema: { tags: ['Tracking'], summary: 'A container’s timeline and current status, as this party may see them', params: Type.Object({ equipmentReference: Type.String() }), response: { 200: Type.Unsafe<string>(ContainerTimelineSchema) } }, // sent as spliced text, below
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const v = validateContainerNumber(request.params.equipmentReference.toUpperCase());
@@ -175,7 +179,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   for (const [path, type] of [['/v1/bookings/:reference/containers', 'BKG'], ['/v1/transport-documents/:reference/containers', 'TRD']] as const) {
     r.get(path, {
-      schema: { tags: ['Tracking'], summary: `The containers of a ${type === 'BKG' ? 'booking' : 'transport document (B/L)'} and their current status`, params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 100 }) }) },
+      schema: { tags: ['Tracking'], summary: `The containers of a ${type === 'BKG' ? 'booking' : 'transport document (B/L)'} and their current status`, params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: ShipmentContainersSchema } },
     }, async (request) => {
       const viewer = requirePrincipal(request);
       const filter: EventFilter = type === 'BKG' ? { carrierBookingReference: request.params.reference } : { transportDocumentReference: request.params.reference };
@@ -193,7 +197,8 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext): Pro
   }
 
   r.get('/v1/stream', {
-    schema: { tags: ['Tracking'], summary: 'Server-sent events: new events this party may see, with the DCSA filters', querystring: Type.Object({}, { additionalProperties: true }) },
+    schema: { tags: ['Tracking'], summary: 'Server-sent events: new events this party may see, with the DCSA filters', querystring: Type.Object({}, { additionalProperties: true }),
+      response: { 200: textAnswer('text/event-stream', 'Server-sent events: `event: event` with a served event as data; `event: end` when the stream ends') } },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const filter = parseEventFilter(request.query as Record<string, unknown>, '/query');
@@ -354,7 +359,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   r.put('/v2/event-subscriptions/:subscriptionID/secret', {
-    schema: { tags, summary: 'Replace the shared secret', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Object({ secret: Type.String() }, { additionalProperties: false }) },
+    schema: { tags, summary: 'Replace the shared secret', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Object({ secret: Type.String() }, { additionalProperties: false }), response: NoContent },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const secret = parseSecret(request.body.secret, '/body/secret');
@@ -364,7 +369,7 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.code(204).send();
   });
 
-  r.delete('/v2/event-subscriptions/:subscriptionID', { schema: { tags, summary: 'Unsubscribe', params: Type.Object({ subscriptionID: Type.String() }) } }, async (request, reply) => {
+  r.delete('/v2/event-subscriptions/:subscriptionID', { schema: { tags, summary: 'Unsubscribe', params: Type.Object({ subscriptionID: Type.String() }), response: NoContent } }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     await own(viewer, request.params.subscriptionID);
     await ctx.db.transaction().execute(async (tx) => {
@@ -376,14 +381,14 @@ async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   r.get('/v2/event-subscriptions/:subscriptionID/dead-letters', {
-    schema: { tags, summary: 'Notifications that could not be delivered after every retry', params: Type.Object({ subscriptionID: Type.String() }) },
+    schema: { tags, summary: 'Notifications that could not be delivered after every retry', params: Type.Object({ subscriptionID: Type.String() }), response: { 200: Type.Array(DeadLetterSchema) } },
   }, async (request) => {
     await own(requirePrincipal(request), request.params.subscriptionID);
     return listDeadLetters(ctx.db, [request.params.subscriptionID]);
   });
 
   r.post('/v2/event-subscriptions/:subscriptionID/dead-letters/replay', {
-    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })) },
+    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })), response: { 200: ReplayedSchema } },
   }, async (request) => {
     const viewer = requirePrincipal(request);
     await own(viewer, request.params.subscriptionID);

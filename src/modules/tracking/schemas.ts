@@ -1,6 +1,6 @@
 // JSON schemas of the DCSA Track & Trace 2.2 shapes, for the OpenAPI document. Published events
 // are validated by `validateEvent` (model.ts), item by item, so that a batch answers per item.
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import {
   DOCUMENT_REFERENCE_TYPES, DOCUMENT_TYPE_CODES, EMPTY_INDICATOR_CODES, EQUIPMENT_EVENT_TYPE_CODES, EVENT_CLASSIFIER_CODES,
   EVENT_TYPES, MODES_OF_TRANSPORT, SHIPMENT_EVENT_TYPE_CODES, TRANSPORT_EVENT_TYPE_CODES,
@@ -69,3 +69,50 @@ export const SubscriptionSchema = Type.Object({
   createdDateTime: Type.String(),
   updatedDateTime: Type.String(),
 }, open);
+
+// ---- answers (documentation: answers are plain JSON, test/openapi.test.ts checks them) ---------
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** An event as served: as published, plus the publisher the platform wrote into it. */
+export const ServedEventSchema = Type.Object({
+  ...EventSchema.properties,
+  reason: Type.Optional(Type.String()),
+  delayReasonCode: Type.Optional(Type.String()),
+  changeRemark: Type.Optional(Type.String()),
+  publisher: Type.Optional(Type.Object({
+    partyName: Type.String(),
+    identifyingCodes: Type.Optional(Type.Array(Type.Object({ DCSAResponsibleAgencyCode: Type.String(), partyCode: Type.String(), codeListName: Type.Optional(Type.String()) }, open))),
+  }, { ...open, description: 'Set by the platform from the credentials the event came with, never by the sender' })),
+  publisherRole: Type.Optional(Type.String({ description: 'DCSA party function code: CA, TR, ATH, BUK, SVP' })),
+}, { ...open, description: 'A DCSA Track & Trace 2.2 event as published, with its publisher' });
+
+/**
+ * A served event with the server's normalised time, as the web app's timelines show it. Typed
+ * for the server as the stored body it is (the routes pass stored bodies through unparsed).
+ */
+export const TimelineEventSchema = Type.Unsafe<Record<string, unknown> & { eventDateTimeUTC: string }>(Type.Object({
+  ...ServedEventSchema.properties,
+  eventDateTimeUTC: Type.String({ description: 'eventDateTime in UTC, ISO 8601' }),
+}, { ...open, description: 'A DCSA Track & Trace 2.2 event as published, with its publisher and its time in UTC' }));
+
+/** The latest actual equipment event of a box (estimates and plans do not move it). */
+export const ContainerStatusSchema = Type.Object({
+  eventID: Type.String(), equipmentEventTypeCode: Nullable(Type.String()), eventDateTime: Type.String({ description: 'UTC, ISO 8601' }),
+  UNLocationCode: Nullable(Type.String()), emptyIndicatorCode: Nullable(Type.String()),
+});
+
+export const RecentContainerSchema = Type.Object({
+  equipmentReference: Type.String(), equipmentEventTypeCode: Nullable(Type.String()), eventDateTime: Type.String({ description: 'UTC, ISO 8601' }),
+  UNLocationCode: Nullable(Type.String()), eventClassifierCode: Type.String(),
+}, { description: 'The newest visible equipment event of a recently active container' });
+
+export const ContainerTimelineSchema = Type.Object({
+  equipmentReference: Type.String(), status: Nullable(ContainerStatusSchema), events: Type.Array(TimelineEventSchema),
+});
+
+export const ShipmentContainersSchema = Type.Object({
+  referenceType: codes(['BKG', 'TRD']), reference: Type.String(),
+  events: Type.Array(TimelineEventSchema, { description: 'events of the shipment that name no container' }),
+  containers: Type.Array(Type.Object({ equipmentReference: Type.String(), status: Nullable(ContainerStatusSchema) })),
+});
