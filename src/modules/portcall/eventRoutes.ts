@@ -24,7 +24,7 @@ import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from './codes.js';
 import { codeList, dateTime, nextPageHeaders, pattern, readPage, standard, text } from './paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
 import { pc } from './schema.js';
-import { FeedbackElementSchema, PortCallEventSchema } from './schemas.js';
+import { FeedbackElementSchema, PortCallEventResultSchema, PortCallEventSchema } from './schemas.js';
 import { queryTimestamps, type TimestampFilter } from './store.js';
 
 export const PORT_CALL_API_VERSION = '2.0.0';
@@ -95,7 +95,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
       tags, summary: `Send timestamps and moves forecasts of port calls (up to ${MAX_EVENTS_PER_REQUEST} events)`,
       description: 'Idempotent on eventID: the same event again is a duplicate, other content under a known eventID a conflict. Each event is judged on its own; a rejected event writes nothing.',
       body: Type.Object({ events: Type.Array(PortCallEventSchema) }),
-      response: { 200: Type.Object({ results: Type.Array(Type.Object({}, { additionalProperties: true })), feedbackElements: Type.Array(FeedbackElementSchema) }) },
+      response: { 200: Type.Object({ results: Type.Array(PortCallEventResultSchema), feedbackElements: Type.Array(FeedbackElementSchema) }) },
     },
     // Events are validated one by one (model.ts), so that a bad event rejects only itself.
     validatorCompiler: () => (data: unknown) => ({ value: data }),
