@@ -16,8 +16,8 @@ export const FieldErrorSchema = Type.Object({
 
 /**
  * RFC 7807 problem details, as core/errors.ts shapes them. Registered once (`app.addSchema`) and
- * referenced by every route's 4XX/5XX answer. Open: the DCSA Port Call routes add
- * `feedbackElements`.
+ * referenced by every route's 4XX/5XX answer. Members beyond these are allowed (JSON Schema's
+ * default): the DCSA Port Call routes add `feedbackElements`.
  */
 export const PROBLEM_SCHEMA_ID = 'Problem';
 export const ProblemSchema = Type.Object({
@@ -27,7 +27,7 @@ export const ProblemSchema = Type.Object({
   detail: Type.Optional(Type.String()),
   instance: Type.Optional(Type.String()),
   errors: Type.Optional(Type.Array(FieldErrorSchema)),
-}, { $id: PROBLEM_SCHEMA_ID, description: 'RFC 7807 problem details', additionalProperties: true });
+}, { $id: PROBLEM_SCHEMA_ID, description: 'RFC 7807 problem details' });
 
 /** The answer of a route that answers with no body. */
 export const NoContent = { 204: Type.Unsafe<void>({ type: 'null', description: 'No content' }) };

@@ -95,9 +95,13 @@ export const PortCallEventSchema = Type.Object({
   portCallService: Type.Object({
     portCallServiceTypeCode: codes(PORT_CALL_SERVICE_TYPE_CODES),
     portCallServiceEventTypeCode: codes(SERVICE_EVENT_TYPE_CODES),
+    portCallPhaseTypeCode: Type.Optional(Type.String()),
   }, open),
   vessel: Type.Optional(Type.Object({}, open)),
-  timestamp: Type.Optional(Type.Object({ classifierCode: codes(CLASSIFIER_CODES), serviceDateTime: Type.String() }, open)),
+  timestamp: Type.Optional(Type.Object({
+    classifierCode: codes(CLASSIFIER_CODES), serviceDateTime: Type.String(),
+    delayReasonCodes: Type.Optional(Type.Array(Type.String())), remark: Type.Optional(Type.String()),
+  }, open)),
   movesForecasts: Type.Optional(Type.Array(Type.Object({}, open))),
 }, { ...open, description: 'A DCSA Port Call 2.0 event: a timestamp of a port call service, or the moves forecast (MOVES)' });
 

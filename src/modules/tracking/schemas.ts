@@ -9,6 +9,13 @@ import {
 const codes = (list: readonly string[], description?: string) => Type.Unsafe<string>({ type: 'string', enum: [...list], ...(description ? { description } : {}) });
 const open = { additionalProperties: true };
 
+const Location = Type.Object({
+  locationName: Type.Optional(Type.String()),
+  UNLocationCode: Type.Optional(Type.String({ description: 'UN/LOCODE, e.g. CNTAO' })),
+  facilityCode: Type.Optional(Type.String()),
+  facilityCodeListProvider: Type.Optional(Type.String()),
+}, open);
+
 const TransportCall = Type.Object({
   transportCallID: Type.Optional(Type.String({ maxLength: 100 })),
   carrierServiceCode: Type.Optional(Type.String({ maxLength: 5 })),
@@ -19,6 +26,7 @@ const TransportCall = Type.Object({
   facilityCode: Type.Optional(Type.String()),
   facilityTypeCode: Type.Optional(Type.String()),
   modeOfTransport: Type.Optional(codes(MODES_OF_TRANSPORT)),
+  location: Type.Optional(Location),
   vessel: Type.Optional(Type.Object({
     vesselIMONumber: Type.Optional(Type.String({ description: 'IMO number with a valid check digit' })),
     vesselName: Type.Optional(Type.String()),
@@ -43,7 +51,7 @@ export const EventSchema = Type.Object({
   documentID: Type.Optional(Type.String()),
   documentTypeCode: Type.Optional(codes(DOCUMENT_TYPE_CODES)),
   transportCall: Type.Optional(TransportCall),
-  eventLocation: Type.Optional(Type.Object({ UNLocationCode: Type.Optional(Type.String()), locationName: Type.Optional(Type.String()) }, open)),
+  eventLocation: Type.Optional(Location),
   documentReferences: Type.Optional(Type.Array(Type.Object({
     documentReferenceType: codes(DOCUMENT_REFERENCE_TYPES),
     documentReferenceValue: Type.String({ maxLength: 100 }),
