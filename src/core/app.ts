@@ -18,6 +18,7 @@ import { lowDiskSpace, statusRoutes } from './status.js';
 import { registerSecurityHeaders } from './headers.js';
 import { registerRateLimits } from './limits.js';
 import { registerMetrics } from './metrics.js';
+import { HealthSchema, PROBLEM_SCHEMA_ID, ProblemSchema, ReadySchema } from './schemas.js';
 
 export const PLATFORM_API_VERSION = '1.0.0';
 const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -61,8 +62,24 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
   });
   // Response schemas document the API; answers are plain JSON so that nothing is silently dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerProblemResponses(app);
   registerProblemHandlers(app);
   registerInputGuards(app);
+  // Before any route (the metrics' too), so that the document lists every route.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Jiaozhou — Qingdao port community platform API',
+        version: PLATFORM_API_VERSION,
+        description: 'Track & trace in the DCSA Track & Trace 2.2 shape, access grants, subscriptions and administration. Errors are RFC 7807 problem details.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'jz_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    // Schemas added with `app.addSchema` become components named by their $id (not def-0, def-1…).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
   app.addHook('onRequest', async (request, reply) => { reply.header('X-Request-Id', request.id); });
   await registerSecurityHeaders(app);
   await app.register(cookie);
@@ -77,23 +94,11 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
     if (!reply.hasHeader('API-Version')) reply.header('API-Version', PLATFORM_API_VERSION);
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Jiaozhou — Qingdao port community platform API',
-        version: PLATFORM_API_VERSION,
-        description: 'Track & trace in the DCSA Track & Trace 2.2 shape, access grants, subscriptions and administration. Errors are RFC 7807 problem details.',
-      },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'jz_session' } } },
-      security: [{ apiKey: [] }, { session: [] }],
-    },
-  });
   // The API's documentation is for the platform's users: a session (the browser) or an API key.
   await app.register(swaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: async (request) => { requirePrincipal(request); } } });
 
-  app.get('/health', { schema: { tags: ['Operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { tags: ['Operations'], summary: 'Database reachable, migrations applied and, for the embedded database, disk space left' } }, async (_request, reply) => {
+  app.get('/health', { schema: { tags: ['Operations'], summary: 'Liveness', response: { 200: HealthSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { tags: ['Operations'], summary: 'Database reachable, migrations applied and, for the embedded database, disk space left', response: { 200: ReadySchema } } }, async (_request, reply) => {
     const unready = (detail: string) => sendProblem(reply, problem('unavailable', detail));
     try {
       await ping(ctx.db);
@@ -119,4 +124,17 @@ export async function buildApp(ctx: AppContext, modules: PlatformModule[], migra
     return sendProblem(reply, routeNotFound(request));
   });
   return app;
+}
+
+/**
+ * Every route may answer a problem (core/errors.ts): its 4XX and 5XX answers are the one Problem
+ * schema, added here to each route's documented responses unless the route says otherwise.
+ */
+function registerProblemResponses(app: FastifyInstance): void {
+  app.addSchema(ProblemSchema);
+  const answer = { description: 'RFC 7807 problem details', content: { 'application/problem+json': { schema: { $ref: `${PROBLEM_SCHEMA_ID}#` } } } };
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return;
+    route.schema = { ...route.schema, response: { '4xx': answer, '5xx': answer, ...(route.schema.response as object | undefined) } };
+  });
 }

@@ -9,6 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { requireRole } from './auth.js';
 import type { AppContext } from './context.js';
 import { dbMetrics, poolStats } from './db.js';
+import { textAnswer } from './schemas.js';
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -101,7 +102,7 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): void {
     requestSeconds.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Metrics in the Prometheus text format (an admin, or the bearer JIAOZHOU_METRICS_TOKEN)' } }, async (request, reply) => {
+  app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Metrics in the Prometheus text format (an admin, or the bearer JIAOZHOU_METRICS_TOKEN)', response: { 200: textAnswer('text/plain', 'Prometheus text exposition format 0.0.4') } } }, async (request, reply) => {
     requireRole(request, 'admin');
     return render(reply);
   });

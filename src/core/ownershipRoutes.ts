@@ -9,6 +9,7 @@ import { invalid, ProblemError } from './errors.js';
 import { requireParty } from './identity.js';
 import { idempotent } from './idempotency.js';
 import { EQUIPMENT_OWNER_CODE, partyCodes, REFERENCE_PREFIX, setPartyCodes } from './ownership.js';
+import { NoContent } from './schemas.js';
 import { nowIso } from './time.js';
 
 const Codes = Type.Object({
@@ -80,7 +81,7 @@ export async function ownershipRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   r.delete('/v1/agents/:agentPartyId', {
-    schema: { tags: ['Access'], summary: 'Stop a party acting for you (its events received until now stay part of your shipments)', params: Type.Object({ agentPartyId: Type.String() }) },
+    schema: { tags: ['Access'], summary: 'Stop a party acting for you (its events received until now stay part of your shipments)', params: Type.Object({ agentPartyId: Type.String() }), response: NoContent },
   }, async (request, reply) => {
     const p = requirePrincipal(request);
     await db.transaction().execute(async (tx) => {

@@ -14,6 +14,9 @@ import {
 import { idempotent } from './idempotency.js';
 import { LoginGuard } from './loginGuard.js';
 import { ownershipRoutes } from './ownershipRoutes.js';
+import {
+  ApiKeyInfoSchema, AuditEntrySchema, DeadLetterSchema, NewApiKeySchema, NoContent, PartySchema, ReplayedSchema, SessionInfoSchema, UserSchema,
+} from './schemas.js';
 import { nowIso } from './time.js';
 import { validateDateTime } from '../standards/index.js';
 
@@ -28,7 +31,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   // ---- sessions (web app) ------------------------------------------------------------------
   const loginGuard = new LoginGuard(ctx.config.limits);
   r.post('/v1/session', {
-    schema: { tags: ['Session'], summary: 'Log in (sets an HttpOnly session cookie)', body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, Strict) },
+    schema: { tags: ['Session'], summary: 'Log in (sets an HttpOnly session cookie)', body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, Strict), response: { 200: SessionInfoSchema } },
   }, async (request, reply) => {
     const { username, password } = request.body;
     loginGuard.check(username, request.ip);
@@ -46,12 +49,12 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return { username: me!.username, party: { id: me!.id, name: me!.name, roles: JSON.parse(me!.roles) as Role[] } };
   });
 
-  r.get('/v1/session', { schema: { tags: ['Session'], summary: 'Who is logged in' } }, async (request) => {
+  r.get('/v1/session', { schema: { tags: ['Session'], summary: 'Who is logged in', response: { 200: SessionInfoSchema } } }, async (request) => {
     const p = requirePrincipal(request);
     return { username: p.username ?? null, party: { id: p.partyId, name: p.partyName, roles: p.roles } };
   });
 
-  r.delete('/v1/session', { schema: { tags: ['Session'], summary: 'Log out' } }, async (request, reply) => {
+  r.delete('/v1/session', { schema: { tags: ['Session'], summary: 'Log out', response: NoContent } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await logout(db, token);
     await ctx.stream.recheck();
@@ -70,7 +73,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return (await listSessions(db, me.userId)).map((s) => ({ ...s, current: s.id === me.credential.sessionId }));
   });
 
-  r.delete('/v1/sessions/:id', { schema: { tags: ['Session'], summary: 'End one of your sessions (logs that browser out)', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+  r.delete('/v1/sessions/:id', { schema: { tags: ['Session'], summary: 'End one of your sessions (logs that browser out)', params: Type.Object({ id: Type.String() }), response: NoContent } }, async (request, reply) => {
     const me = requireUser(request);
     await db.transaction().execute(async (tx) => {
       await endSession(tx, me.userId, request.params.id);
@@ -139,22 +142,22 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   // A party's own keys, managed by its logged-in users. Not by an API key: a leaked key must
   // not be able to mint further keys that outlive its revocation.
   const own = { tags: ['API keys'] };
-  r.get('/v1/api-keys', { schema: { ...own, summary: 'Your party’s API keys (never the keys themselves); needs a logged-in user' } }, async (request) =>
+  r.get('/v1/api-keys', { schema: { ...own, summary: 'Your party’s API keys (never the keys themselves); needs a logged-in user', response: { 200: Type.Array(ApiKeyInfoSchema) } } }, async (request) =>
     listApiKeys(db, requireUser(request).partyId));
 
-  r.post('/v1/api-keys', { schema: { ...own, summary: 'Create an API key for your party (shown only in this answer); needs a logged-in user', body: Type.Optional(NewKeyBody) } }, async (request, reply) => {
+  r.post('/v1/api-keys', { schema: { ...own, summary: 'Create an API key for your party (shown only in this answer); needs a logged-in user', body: Type.Optional(NewKeyBody), response: { 201: NewApiKeySchema } } }, async (request, reply) => {
     const me = requireUser(request);
     return reply.code(201).send(await issueKey(me, me.partyId, request.body ?? {}));
   });
 
   r.post('/v1/api-keys/:id/rotate', {
-    schema: { ...own, summary: 'Rotate one of your party’s API keys; the old one keeps working for graceHours', params: Type.Object({ id: Type.String() }), body: Type.Optional(RotateBody) },
+    schema: { ...own, summary: 'Rotate one of your party’s API keys; the old one keeps working for graceHours', params: Type.Object({ id: Type.String() }), body: Type.Optional(RotateBody), response: { 201: NewApiKeySchema } },
   }, async (request, reply) => {
     const me = requireUser(request);
     return reply.code(201).send(await rotateKey(me, me.partyId, request.params.id, request.body ?? {}));
   });
 
-  r.delete('/v1/api-keys/:id', { schema: { ...own, summary: 'Revoke one of your party’s API keys (open streams using it end)', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+  r.delete('/v1/api-keys/:id', { schema: { ...own, summary: 'Revoke one of your party’s API keys (open streams using it end)', params: Type.Object({ id: Type.String() }), response: NoContent } }, async (request, reply) => {
     const me = requireUser(request);
     await revokeKey(me, me.partyId, request.params.id);
     return reply.code(204).send();
@@ -164,13 +167,13 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   const admin = { tags: ['Admin'] };
   const PartyId = Type.Object({ id: Type.String() });
 
-  r.get('/admin/parties', { schema: { ...admin, summary: 'All parties' } }, async (request) => {
+  r.get('/admin/parties', { schema: { ...admin, summary: 'All parties', response: { 200: Type.Array(PartySchema) } } }, async (request) => {
     requireRole(request, 'admin');
     return listParties(db);
   });
 
   r.post('/admin/parties', {
-    schema: { ...admin, summary: 'Create a party (organisation) with its roles', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), roles: Type.Array(RoleSchema, { minItems: 1 }) }, Strict) },
+    schema: { ...admin, summary: 'Create a party (organisation) with its roles', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), roles: Type.Array(RoleSchema, { minItems: 1 }) }, Strict), response: { 201: PartySchema } },
   }, async (request, reply) => {
     const p = requireRole(request, 'admin');
     const res = await idempotent(db, request, p, async (tx) => {
@@ -178,11 +181,11 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await audit(tx, p, { action: 'party.create', resource: `party:${party.id}`, detail: party });
       return { status: 201, body: party };
     });
-    return reply.code(res.status).send(res.body);
+    return reply.code(res.status as 201).send(res.body);
   });
 
   r.post('/admin/parties/:id/users', {
-    schema: { ...admin, summary: 'Create a user of a party', params: PartyId, body: Type.Object({ username: Type.String(), password: Type.String() }, Strict) },
+    schema: { ...admin, summary: 'Create a user of a party', params: PartyId, body: Type.Object({ username: Type.String(), password: Type.String() }, Strict), response: { 201: UserSchema } },
   }, async (request, reply) => {
     const p = requireRole(request, 'admin');
     const res = await idempotent(db, request, p, async (tx) => {
@@ -190,31 +193,31 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await audit(tx, p, { action: 'user.create', resource: `user:${user.id}`, detail: { partyId: user.partyId, username: user.username } });
       return { status: 201, body: user };
     });
-    return reply.code(res.status).send(res.body);
+    return reply.code(res.status as 201).send(res.body);
   });
 
   r.post('/admin/parties/:id/api-keys', {
-    schema: { ...admin, summary: 'Create an API key (shown only in this answer), optionally expiring', params: PartyId, body: Type.Optional(NewKeyBody) },
+    schema: { ...admin, summary: 'Create an API key (shown only in this answer), optionally expiring', params: PartyId, body: Type.Optional(NewKeyBody), response: { 201: NewApiKeySchema } },
   }, async (request, reply) => {
     const p = requireRole(request, 'admin');
     return reply.code(201).send(await issueKey(p, request.params.id, request.body ?? {}));
   });
 
-  r.get('/admin/parties/:id/api-keys', { schema: { ...admin, summary: 'API keys of a party (never the keys themselves)', params: PartyId } }, async (request) => {
+  r.get('/admin/parties/:id/api-keys', { schema: { ...admin, summary: 'API keys of a party (never the keys themselves)', params: PartyId, response: { 200: Type.Array(ApiKeyInfoSchema) } } }, async (request) => {
     requireRole(request, 'admin');
     await requireParty(db, request.params.id);
     return listApiKeys(db, request.params.id);
   });
 
   r.post('/admin/parties/:id/api-keys/:keyId/rotate', {
-    schema: { ...admin, summary: 'Rotate an API key: a new key (shown only in this answer); the old one keeps working for graceHours', params: Type.Object({ id: Type.String(), keyId: Type.String() }), body: Type.Optional(RotateBody) },
+    schema: { ...admin, summary: 'Rotate an API key: a new key (shown only in this answer); the old one keeps working for graceHours', params: Type.Object({ id: Type.String(), keyId: Type.String() }), body: Type.Optional(RotateBody), response: { 201: NewApiKeySchema } },
   }, async (request, reply) => {
     const p = requireRole(request, 'admin');
     return reply.code(201).send(await rotateKey(p, request.params.id, request.params.keyId, request.body ?? {}));
   });
 
   r.delete('/admin/parties/:id/api-keys/:keyId', {
-    schema: { ...admin, summary: 'Revoke an API key', params: Type.Object({ id: Type.String(), keyId: Type.String() }) },
+    schema: { ...admin, summary: 'Revoke an API key', params: Type.Object({ id: Type.String(), keyId: Type.String() }), response: NoContent },
   }, async (request, reply) => {
     const p = requireRole(request, 'admin');
     await revokeKey(p, request.params.id, request.params.keyId);
@@ -228,6 +231,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
         partyId: Type.Optional(Type.String()), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()),
         action: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), before: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
       }, Strict),
+      response: { 200: Type.Array(AuditEntrySchema) },
     },
   }, async (request) => {
     requireRole(request, 'admin');
@@ -243,14 +247,14 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return queryAudit(db, { partyId: q.partyId, from: time('from'), to: time('to'), action: q.action, limit, before: q.before ? Number(q.before) : undefined });
   });
 
-  r.get('/admin/dead-letters', { schema: { ...admin, summary: 'Undeliverable notifications of every subscription' } }, async (request) => {
+  r.get('/admin/dead-letters', { schema: { ...admin, summary: 'Undeliverable notifications of every subscription', response: { 200: Type.Array(DeadLetterSchema) } } }, async (request) => {
     requireRole(request, 'admin');
     const subs = await db.selectFrom('subscriptions').select('id').execute();
     return listDeadLetters(db, ctx.topics, subs.map((s) => s.id), 1000);
   });
 
   r.post('/admin/dead-letters/replay', {
-    schema: { ...admin, summary: 'Queue dead letters again', body: Type.Object({ subscriptionId: Type.Optional(Type.String()), ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, Strict) },
+    schema: { ...admin, summary: 'Queue dead letters again', body: Type.Object({ subscriptionId: Type.Optional(Type.String()), ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, Strict), response: { 200: ReplayedSchema } },
   }, async (request) => {
     const p = requireRole(request, 'admin');
     const subs = request.body.subscriptionId ? [request.body.subscriptionId] : (await db.selectFrom('subscriptions').select('id').execute()).map((s) => s.id);

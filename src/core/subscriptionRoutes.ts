@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import { listDeadLetters, MAX_REPLAY_IDS, replayDeadLetters } from './delivery.js';
 import { invalid, notFound, ProblemError } from './errors.js';
 import { idempotent } from './idempotency.js';
+import { DeadLetterSchema, NoContent, ReplayedSchema } from './schemas.js';
 import { subscriptionSecretContext } from './secrets.js';
 import { nowIso } from './time.js';
 import { MAX_SUBSCRIPTIONS_PER_PARTY } from './topics.js';
@@ -118,7 +119,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext, 
   });
 
   r.put(`${path}/:subscriptionID/secret`, {
-    schema: { tags, summary: 'Replace the shared secret', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Object({ secret: Type.String() }, { additionalProperties: false }) },
+    schema: { tags, summary: 'Replace the shared secret', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Object({ secret: Type.String() }, { additionalProperties: false }), response: NoContent },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const secret = parseSecret(request.body.secret, '/body/secret');
@@ -128,7 +129,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext, 
     return reply.code(204).send();
   });
 
-  r.delete(`${path}/:subscriptionID`, { schema: { tags, summary: 'Unsubscribe', params: Type.Object({ subscriptionID: Type.String() }) } }, async (request, reply) => {
+  r.delete(`${path}/:subscriptionID`, { schema: { tags, summary: 'Unsubscribe', params: Type.Object({ subscriptionID: Type.String() }), response: NoContent } }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     await own(viewer, request.params.subscriptionID);
     await ctx.db.transaction().execute(async (tx) => {
@@ -140,14 +141,14 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext, 
   });
 
   r.get(`${path}/:subscriptionID/dead-letters`, {
-    schema: { tags, summary: 'Notifications that could not be delivered after every retry', params: Type.Object({ subscriptionID: Type.String() }) },
+    schema: { tags, summary: 'Notifications that could not be delivered after every retry', params: Type.Object({ subscriptionID: Type.String() }), response: { 200: Type.Array(DeadLetterSchema) } },
   }, async (request) => {
     await own(requirePrincipal(request), request.params.subscriptionID);
     return listDeadLetters(ctx.db, ctx.topics, [request.params.subscriptionID]);
   });
 
   r.post(`${path}/:subscriptionID/dead-letters/replay`, {
-    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })) },
+    schema: { tags, summary: 'Send the dead letters again (all, or the listed ids)', params: Type.Object({ subscriptionID: Type.String() }), body: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: MAX_REPLAY_IDS })) }, { additionalProperties: false })), response: { 200: ReplayedSchema } },
   }, async (request) => {
     const viewer = requirePrincipal(request);
     await own(viewer, request.params.subscriptionID);

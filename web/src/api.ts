@@ -1,26 +1,29 @@
 // The platform's HTTP API as the web app uses it. Same origin: the HttpOnly session cookie set by
 // `POST /v1/session` authenticates every call (and the live stream). Errors are RFC 7807 problems.
 
+import type { components, paths } from './api.gen.js';
+
+// The answers' types come from the platform's OpenAPI document (api.gen.ts, written by
+// `npm run api:types` from the routes' schemas); only what the document cannot say (the
+// parameters of a coded message, requests the web app builds) is written here.
+
+/** The JSON answer of a route (`paths` of api.gen.ts) for a status. */
+type Answer<P extends keyof paths, M extends keyof paths[P], S extends number = 200> =
+  paths[P][M] extends { responses: infer R } ? (S extends keyof R ? (R[S] extends { content: { 'application/json': infer B } } ? B : never) : never) : never;
+type Item<T> = T extends readonly (infer I)[] ? I : never;
+
 /** A message as a code (`problems.<code>` in the locales) with its parameters; `text` is the server's English. */
 export interface ProblemItem { code: string; text?: string; [param: string]: unknown }
 
-export interface FieldError {
-  pointer: string;
-  rule: string;
-  /** English, for API clients; the web app says `problems.<rule>` with `params` (components/problems.ts). */
-  detail: string;
-  /** The message's parameters (the port call module's refusals): values, UTC ISO 8601 times, lists of coded items. */
-  params?: Record<string, string | number | Record<string, string | number>[]>;
-}
+/** A message parameter: a value, a UTC ISO 8601 time, or a list of coded items. */
+type MessageParams = Record<string, string | number | Record<string, string | number>[]>;
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: FieldError[];
-}
+export type FieldError = Omit<Item<NonNullable<components['schemas']['Problem']['errors']>>, 'params'> & {
+  /** The message's parameters (the port call module's refusals): values, UTC ISO 8601 times, lists of coded items. */
+  params?: MessageParams;
+};
+
+export type Problem = Omit<components['schemas']['Problem'], 'errors'> & { errors?: FieldError[] };
 
 /** A failed call: the HTTP status (0 when the server could not be reached) and its problem document. */
 export class ApiError extends Error {
@@ -32,124 +35,28 @@ export class ApiError extends Error {
   }
 }
 
-export interface Session {
-  username: string | null;
-  party: { id: string; name: string; roles: string[] };
-}
+export type Session = Answer<'/v1/session', 'get'>;
 
-export interface DocumentReference {
-  documentReferenceType: string;
-  documentReferenceValue: string;
-}
-
-export interface Location {
-  locationName?: string;
-  UNLocationCode?: string;
-  facilityCode?: string;
-  facilityCodeListProvider?: string;
-}
-
-export interface TransportCall {
-  transportCallID?: string;
-  carrierServiceCode?: string;
-  exportVoyageNumber?: string;
-  importVoyageNumber?: string;
-  UNLocationCode?: string;
-  facilityTypeCode?: string;
-  modeOfTransport?: string;
-  location?: Location;
-  vessel?: { vesselIMONumber?: string; vesselName?: string; vesselFlag?: string; vesselCallSignNumber?: string };
-}
-
-/** A DCSA Track & Trace 2.2 event as published, plus the server's normalised UTC time. */
-export interface DcsaEvent {
-  eventID: string;
-  eventType: 'EQUIPMENT' | 'TRANSPORT' | 'SHIPMENT' | string;
-  eventClassifierCode: 'ACT' | 'PLN' | 'EST' | string;
-  eventDateTime: string;
-  eventDateTimeUTC?: string;
-  eventCreatedDateTime?: string;
-  equipmentEventTypeCode?: string;
-  transportEventTypeCode?: string;
-  shipmentEventTypeCode?: string;
-  equipmentReference?: string;
-  ISOEquipmentCode?: string;
-  emptyIndicatorCode?: string;
-  eventLocation?: Location;
-  transportCall?: TransportCall;
-  documentReferences?: DocumentReference[];
-  documentID?: string;
-  documentTypeCode?: string;
-  reason?: string;
-  delayReasonCode?: string;
-  changeRemark?: string;
-  /** Set by the platform from the credentials the event came with, never by the sender. */
-  publisher?: { partyName: string };
-  publisherRole?: string;
-}
-
-export interface ContainerStatus {
-  eventID: string;
-  equipmentEventTypeCode: string;
-  eventDateTime: string;
-  UNLocationCode: string | null;
-  emptyIndicatorCode: string | null;
-}
-
-export interface ContainerTimeline {
-  equipmentReference: string;
-  status: ContainerStatus | null;
-  events: DcsaEvent[];
-}
-
-export type ReferenceType = 'BKG' | 'TRD';
-
-export interface ShipmentContainers {
-  referenceType: ReferenceType;
-  reference: string;
-  events: DcsaEvent[];
-  containers: { equipmentReference: string; status: ContainerStatus | null }[];
-}
-
+/** The timeline's events are DcsaEvents: the live stream's events join them. */
+export type ContainerTimeline = Omit<Answer<'/v1/containers/{equipmentReference}', 'get'>, 'events'> & { events: DcsaEvent[] };
+/**
+ * A DCSA Track & Trace 2.2 event as published, with its publisher; the timelines add the server's
+ * normalised UTC time (events of the live stream come without it).
+ */
+export type DcsaEvent = Answer<'/v2/events/{eventID}', 'get'> & { eventDateTimeUTC?: string };
+export type ContainerStatus = NonNullable<Answer<'/v1/containers/{equipmentReference}', 'get'>['status']>;
+export type Location = NonNullable<DcsaEvent['eventLocation']>;
+export type ShipmentContainers = Answer<'/v1/bookings/{reference}/containers', 'get'>;
+export type ReferenceType = ShipmentContainers['referenceType'];
 /** The newest visible equipment event of a recently active container (`GET /v1/containers`). */
-export interface RecentContainer {
-  equipmentReference: string;
-  equipmentEventTypeCode: string;
-  /** UTC, ISO 8601. */
-  eventDateTime: string;
-  UNLocationCode: string | null;
-  eventClassifierCode: 'ACT' | 'PLN' | 'EST' | string;
-}
+export type RecentContainer = Item<Answer<'/v1/containers', 'get'>>;
 
 /** One of the logged-in user's sessions (`GET /v1/sessions`); never the token. */
-export interface UserSession {
-  id: string;
-  createdAt: string;
-  expiresAt: string;
-  userAgent: string | null;
-  address: string | null;
-  current: boolean;
-}
-
+export type UserSession = Item<Answer<'/v1/sessions', 'get'>>;
 /** One of the party's API keys (`GET /v1/api-keys`); never the key itself. */
-export interface ApiKeyInfo {
-  id: string;
-  label: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  expiresAt: string | null;
-  active: boolean;
-}
-
+export type ApiKeyInfo = Item<Answer<'/v1/api-keys', 'get'>>;
 /** A key just made or rotated: the only answer that holds the key in clear. */
-export interface NewApiKey {
-  id: string;
-  label: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  key: string;
-  replaces?: { id: string; expiresAt: string };
-}
+export type NewApiKey = Answer<'/v1/api-keys', 'post', 201>;
 
 let onUnauthenticated: (() => void) | undefined;
 
@@ -190,56 +97,12 @@ const seg = encodeURIComponent;
 
 // ---- port calls (src/modules/portcall) ---------------------------------------------------------
 
-export type PortCallStatus = 'PLANNED' | 'OMITTED' | 'ARRIVED' | 'ALONGSIDE' | 'DEPARTED';
+export type PortCall = Item<Answer<'/v1/port-calls', 'get'>>;
+export type PortCallStatus = PortCall['status'];
 export const PORT_CALL_STATUSES: PortCallStatus[] = ['PLANNED', 'ARRIVED', 'ALONGSIDE', 'DEPARTED', 'OMITTED'];
-
-/** A port call as `/v1/port-calls` presents it; times are UTC ISO 8601. */
-export interface PortCall {
-  portCallID: string;
-  terminalCallReference: string;
-  status: PortCallStatus;
-  carrierPartyId: string;
-  terminalPartyId: string;
-  terminalCode: string;
-  UNLocationCode: string;
-  vesselIMONumber: string;
-  /** Only in the detail. */
-  vesselName?: string | null;
-  carrierServiceCode: string;
-  carrierServiceName: string | null;
-  importVoyageNumber: string;
-  exportVoyageNumber: string;
-  isMainlineService: boolean;
-  berthId: string | null;
-  cranesUsed: number | null;
-  actualMoves: { load: number | null; discharge: number | null; restow: number | null } | null;
-  expectedMoves: number | null;
-  pilotBoardingPlaceArrival: { actual: string | null };
-  berthArrival: { estimated: string | null; planned: string | null; expected: string | null; actual: string | null };
-  berthDeparture: { actual: string | null };
-  cargoOperations: { start: string | null; end: string | null };
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One timestamp of a call's exchange. */
-export interface PortCallTimestamp {
-  eventID: string;
-  timestampDefinition: string;
-  portCallServiceTypeCode: string;
-  portCallServiceEventTypeCode: string;
-  classifierCode: string | null;
-  serviceDateTime: string | null;
-  movesTotal: number | null;
-  sentBy: 'carrier' | 'terminal' | 'other';
-  receivedDateTime: string;
-  event: { timestamp?: { remark?: string; delayReasonCodes?: string[] }; portCallService?: { portCallPhaseTypeCode?: string } } & Record<string, unknown>;
-}
-
-export interface PortCallDetail extends PortCall {
-  latestTimestamps: PortCallTimestamp[];
-  history: PortCallTimestamp[];
-}
+export type PortCallDetail = Answer<'/v1/port-calls/{portCallID}', 'get'>;
+/** One timestamp of a call's exchange; `event` is the DCSA event as sent. */
+export type PortCallTimestamp = Item<PortCallDetail['history']>;
 
 export interface PortCallFilter {
   terminal?: string;
@@ -251,125 +114,31 @@ export interface PortCallFilter {
   limit?: number;
 }
 
-export interface Vessel {
-  imoNumber: string;
-  name: string;
-  teuCapacity: number | null;
-  lengthOverallM: number;
-}
+export type Vessel = Item<Answer<'/v1/vessels', 'get'>>;
+export type Terminal = Item<Answer<'/v1/terminals', 'get'>>;
+export type Berth = Item<Answer<'/v1/terminals/{terminalCode}/berths', 'get'>>;
 
-export interface Terminal {
-  terminalCode: string;
-  name: string;
-  UNLocationCode: string;
-  operatorPartyId: string;
-}
-
-export interface Berth {
-  terminalCode: string;
-  berthId: string;
-  name: string;
-  lengthM: number;
-  depthM: number;
-  craneCount: number;
-  maxLoaM: number;
-}
-
-export type KpiGroupBy = 'month' | 'terminal' | 'service';
-
-export interface Kpis {
-  key: string | null;
-  calls: number;
-  berthOnArrival: { rate: number | null; onArrival: number; measured: number; excluded: number };
-  waitingHours: { average: number | null; p90: number | null; measured: number };
-  timeInPortHours: { average: number | null; measured: number; mainlineCalls: number; excluded: number };
-  movesPerShipHour: { value: number | null; moves: number; shipHours: number; measured: number };
-  movesPerCraneHour: { value: number | null; moves: number; craneHours: number; measured: number };
-  scheduleReliability: { rate: number | null; onTime: number; measured: number; excluded: number };
-}
-
-export interface KpiReport {
-  from: string;
-  to: string;
-  groupBy: KpiGroupBy | null;
-  parameters: { berthOnArrivalToleranceMinutes: number; scheduleWindowHours: number; mainlineMinTeu: number };
-  groups: Kpis[];
-}
+export type KpiReport = Answer<'/v1/port-calls/kpis', 'get'>;
+export type KpiGroupBy = NonNullable<KpiReport['groupBy']>;
+export type Kpis = Item<KpiReport['groups']>;
 
 /** The outcome of one event of `POST /port-call/v2/events`. */
-export interface EventResult {
-  eventID: string;
-  result: 'created' | 'duplicate' | 'rejected' | string;
-  problem?: Problem;
-}
+export type EventResult = Omit<Item<Answer<'/port-call/v2/events', 'post'>['results']>, 'problem'> & { problem?: Problem };
 
+export type BerthPlan = Omit<Answer<'/v1/terminals/{terminalCode}/berth-plans/{planId}', 'get'>, 'violationItems'> & {
+  /** The violations with a code and parameters, for the reader's language (absent on plans stored before them). */
+  violationItems?: ProblemItem[];
+};
 /** One ship in a berth plan (`src/modules/portcall/berthplan/berthplan.ts`). */
-export interface PlannedCall {
-  portCallID: string;
-  vesselName: string;
-  vesselIMONumber: string;
-  berthId: string;
-  /** The arrival the plan assumes: the ship's ETA-Berth. */
-  expectedBerthArrival: string;
-  plannedBerthArrival: string;
-  plannedBerthDeparture: string;
-  waitMinutes: number;
-  handlingMinutes: number;
-  kept: boolean;
-  pinned: boolean;
-  why: { berth: Explanation; wait: Explanation };
-}
-
+export type PlannedCall = Item<BerthPlan['calls']>;
 /**
  * A server explanation: `code` is the i18next key (web/src/locales), `params` its values (UTC
  * times as ISO 8601, lists of items), `text` the same in English.
  */
-export interface Explanation {
-  code: string;
-  params: Record<string, string | number | Record<string, string | number>[]>;
-  text: string;
-}
-
-export interface BerthPin {
-  portCallID: string;
-  berthId: string;
-  start: string;
-}
-
-export interface StaleReason {
-  portCallID: string;
-  vesselName: string;
-  rule: 'berthPlan.infeasible' | 'berthPlan.etaMoved' | 'berthPlan.pbpInfeasible' | 'berthPlan.pbpEtaMoved' | 'berthPlan.callOmitted';
-  timestampDefinition: 'ETA-Berth' | 'ETA-PBP' | null;
-  previousETA: string | null;
-  newETA: string | null;
-  plannedBerthArrival: string;
-  detail: string;
-  message: Explanation;
-}
-
-export interface BerthPlan {
-  id: string;
-  terminalCode: string;
-  status: 'PROPOSED' | 'ACCEPTED' | 'SUPERSEDED' | 'DISCARDED';
-  createdAt: string;
-  from: string;
-  to: string;
-  parameters: { freezeHours: number; etaToleranceMinutes: number; pins: BerthPin[] };
-  basedOnPlanId: string | null;
-  objectiveMinutes: number;
-  firstComeFirstServedMinutes: number | null;
-  feasible: boolean;
-  violations: string[];
-  /** The same violations with a code and parameters, for the reader's language (absent on plans stored before them). */
-  violationItems?: ProblemItem[];
-  unplaceable: { portCallID: string; vesselName: string; reason: string; why: Explanation }[];
-  calls: PlannedCall[];
-  acceptedAt: string | null;
-  stale: boolean;
-  staleSince: string | null;
-  staleReasons: StaleReason[];
-}
+export type Explanation = PlannedCall['why']['berth'];
+export type BerthPin = Item<BerthPlan['parameters']['pins']>;
+export type StaleReason = Item<BerthPlan['staleReasons']>;
+export type BerthPlanAcceptance = Answer<'/v1/terminals/{terminalCode}/berth-plans/{planId}/accept', 'post'>;
 
 export interface BerthPlanRequest {
   from: string;
@@ -381,50 +150,20 @@ export interface BerthPlanRequest {
 
 // ---- status page (src/core/status.ts) ----------------------------------------------------------
 
-export type ComponentName = 'api' | 'ingest' | 'webhookDelivery' | 'liveStream' | 'database';
+export type StatusPage = Answer<'/v1/status', 'get'>;
+export type ComponentHealth = Item<StatusPage['components']>;
+export type ComponentName = ComponentHealth['component'];
 export const COMPONENT_NAMES: ComponentName[] = ['api', 'ingest', 'webhookDelivery', 'liveStream', 'database'];
-export type ComponentState = 'operational' | 'degraded' | 'outage';
-export type NoticeKind = 'incident' | 'maintenance';
-export type Severity = 'minor' | 'major' | 'critical';
+export type ComponentState = StatusPage['overall'];
+export type StatusNotice = Item<StatusPage['notices']['active']>;
+export type NoticeKind = StatusNotice['kind'];
+export type Severity = StatusNotice['severity'];
 export const SEVERITIES: Severity[] = ['minor', 'major', 'critical'];
-export const NOTICE_STATUSES: Record<NoticeKind, string[]> = {
+export const NOTICE_STATUSES: Record<NoticeKind, StatusNotice['status'][]> = {
   incident: ['investigating', 'identified', 'monitoring', 'resolved'],
   maintenance: ['scheduled', 'in_progress', 'completed'],
 };
-
-export interface Bilingual { zh: string; en: string }
-
-export interface ComponentHealth {
-  component: ComponentName;
-  state: ComponentState;
-  /** Codes: `status.reasons.<code>` in the locales. */
-  reasons: string[];
-  figures: Record<string, number | boolean | string | null>;
-}
-
-export interface StatusNotice {
-  id: string;
-  kind: NoticeKind;
-  severity: Severity;
-  status: string;
-  title: Bilingual;
-  body: Bilingual;
-  components: ComponentName[];
-  startsAt: string;
-  endsAt: string | null;
-  resolvedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Newest first. */
-  updates: { id: number; status: string; message: Bilingual; at: string }[];
-}
-
-export interface StatusPage {
-  generatedAt: string;
-  overall: ComponentState;
-  components: ComponentHealth[];
-  notices: { active: StatusNotice[]; upcoming: StatusNotice[]; history: StatusNotice[] };
-}
+export type Bilingual = StatusNotice['title'];
 
 export interface NewStatusNotice {
   kind: NoticeKind;
@@ -501,6 +240,6 @@ export const api = {
   /** A proposal (stored, not applied); pins fix ships to a berth and start, the others are planned around them. */
   proposeBerthPlan: (terminalCode: string, body: BerthPlanRequest) => call<BerthPlan>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans`, body),
   replanBerthPlan: (terminalCode: string, planId: string) => call<BerthPlan>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}/replan`),
-  acceptBerthPlan: (terminalCode: string, planId: string) => call<{ planId: string; timestampsSent: number }>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}/accept`),
+  acceptBerthPlan: (terminalCode: string, planId: string) => call<BerthPlanAcceptance>('POST', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}/accept`),
   discardBerthPlan: (terminalCode: string, planId: string) => call<void>('DELETE', `/v1/terminals/${seg(terminalCode)}/berth-plans/${seg(planId)}`),
 };

@@ -6,9 +6,11 @@ import { requirePrincipal } from '../../core/auth.js';
 import type { AppContext } from '../../core/context.js';
 import { invalid } from '../../core/errors.js';
 import { idempotent } from '../../core/idempotency.js';
+import { NoContent } from '../../core/schemas.js';
 import { validateDateTime } from '../../standards/index.js';
 import { GRANT_REFERENCE_TYPES } from './access.js';
 import { createGrant, GRANT_SCOPES, listGrants, revokeGrant } from './grants.js';
+import { GrantListSchema, GrantSchema } from './schemas.js';
 import { trackingDb } from './tables.js';
 
 const Strict = { additionalProperties: false };
@@ -33,18 +35,19 @@ export async function grantRoutes(app: FastifyInstance, ctx: AppContext): Promis
   };
 
   r.post('/v1/grants', {
-    schema: { tags: ['Access'], summary: 'Share a booking (BKG), transport document (TRD) or container (EQ) with another party', body: GrantBody },
+    schema: { tags: ['Access'], summary: 'Share a booking (BKG), transport document (TRD) or container (EQ) with another party', body: GrantBody, response: { 201: GrantSchema } },
   }, async (request, reply) => {
     const p = requirePrincipal(request);
     const input = grantInput(request.body, '/body');
     const res = await idempotent(db, request, p, async (tx) => ({ status: 201, body: await createGrant(trackingDb(tx), ctx.ownership, p, input) }));
-    return reply.code(res.status).send(res.body);
+    return reply.code(res.status as 201).send(res.body);
   });
 
   r.post('/v1/grants/batch', {
     schema: {
       tags: ['Access'], summary: `Up to ${MAX_GRANTS_PER_BATCH} grants in one transaction: all are made, or none (the problem names the item)`,
       body: Type.Array(GrantBody, { minItems: 1, maxItems: MAX_GRANTS_PER_BATCH }),
+      response: { 200: Type.Array(GrantSchema) },
     },
   }, async (request, reply) => {
     const p = requirePrincipal(request);
@@ -54,13 +57,13 @@ export async function grantRoutes(app: FastifyInstance, ctx: AppContext): Promis
       for (const [i, input] of inputs.entries()) grants.push(await createGrant(trackingDb(tx), ctx.ownership, p, input, `/body/${i}`));
       return { status: 200, body: grants };
     });
-    return reply.code(res.status).send(res.body);
+    return reply.code(res.status as 200).send(res.body);
   });
 
-  r.get('/v1/grants', { schema: { tags: ['Access'], summary: 'Grants you gave and received' } }, async (request) =>
+  r.get('/v1/grants', { schema: { tags: ['Access'], summary: 'Grants you gave and received', response: { 200: GrantListSchema } } }, async (request) =>
     listGrants(trackingDb(db), requirePrincipal(request).partyId));
 
-  r.delete('/v1/grants/:id', { schema: { tags: ['Access'], summary: 'Revoke a grant you gave', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+  r.delete('/v1/grants/:id', { schema: { tags: ['Access'], summary: 'Revoke a grant you gave', params: Type.Object({ id: Type.String() }), response: NoContent } }, async (request, reply) => {
     const p = requirePrincipal(request);
     await db.transaction().execute((tx) => revokeGrant(trackingDb(tx), p, request.params.id));
     return reply.code(204).send();

@@ -16,7 +16,10 @@ import { validateContainerNumber } from '../../standards/index.js';
 import { FILTER_PARAMETERS, parseEventFilter } from './filters.js';
 import { MAX_BATCH_EVENTS } from './model.js';
 import { EventValidator } from './validator.js';
-import { EventSchema, PublishResultSchema, SubscriptionSchema } from './schemas.js';
+import { textAnswer } from '../../core/schemas.js';
+import {
+  ContainerTimelineSchema, EventSchema, PublishResultSchema, RecentContainerSchema, ServedEventSchema, ShipmentContainersSchema, SubscriptionSchema,
+} from './schemas.js';
 import { trackingDb, type TrackingDb } from './tables.js';
 
 const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
@@ -48,7 +51,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
       tags: ['Track & Trace (DCSA 2.2)'],
       summary: 'Find events (DCSA filters, cursor paging)',
       querystring: Type.Object(Object.fromEntries([...FILTER_PARAMETERS, 'limit', 'cursor'].map((p) => [p, Type.Optional(Type.String())])), { additionalProperties: true }),
-      response: { 200: Type.Array(EventSchema) },
+      response: { 200: Type.Array(ServedEventSchema) },
     },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
@@ -62,7 +65,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
   });
 
   r.get('/v2/events/:eventID', {
-    schema: { tags: ['Track & Trace (DCSA 2.2)'], summary: 'One event', params: Type.Object({ eventID: Type.String() }), response: { 200: EventSchema } },
+    schema: { tags: ['Track & Trace (DCSA 2.2)'], summary: 'One event', params: Type.Object({ eventID: Type.String() }), response: { 200: ServedEventSchema } },
   }, async (request) => {
     const viewer = requirePrincipal(request);
     const event = await getEvent(db, viewer, request.params.eventID);
@@ -127,6 +130,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
     schema: {
       tags: ['Tracking'], summary: 'Containers with the latest activity this party may see (newest first)',
       querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false }),
+      response: { 200: Type.Array(RecentContainerSchema) },
     },
   }, async (request) => {
     const viewer = requirePrincipal(request);
@@ -135,13 +139,13 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
     const events = await latestEquipmentEvents(db, viewer, limit);
     await auditAuthorityRead(ctx, viewer, request, events);
     return events.map((e) => ({
-      equipmentReference: e.equipmentReference, equipmentEventTypeCode: e.equipmentEventTypeCode, eventDateTime: e.eventDateTime,
+      equipmentReference: e.equipmentReference!, equipmentEventTypeCode: e.equipmentEventTypeCode, eventDateTime: e.eventDateTime,
       UNLocationCode: e.UNLocationCode, eventClassifierCode: e.eventClassifierCode,
     }));
   });
 
   r.get('/v1/containers/:equipmentReference', {
-    schema: { tags: ['Tracking'], summary: 'A container’s timeline and current status, as this party may see them', params: Type.Object({ equipmentReference: Type.String() }) },
+    schema: { tags: ['Tracking'], summary: 'A container’s timeline and current status, as this party may see them', params: Type.Object({ equipmentReference: Type.String() }), response: { 200: Type.Unsafe<string>(ContainerTimelineSchema) } }, // sent as spliced text, below
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const v = validateContainerNumber(request.params.equipmentReference.toUpperCase());
@@ -157,7 +161,7 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
 
   for (const [path, type] of [['/v1/bookings/:reference/containers', 'BKG'], ['/v1/transport-documents/:reference/containers', 'TRD']] as const) {
     r.get(path, {
-      schema: { tags: ['Tracking'], summary: `The containers of a ${type === 'BKG' ? 'booking' : 'transport document (B/L)'} and their current status`, params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 100 }) }) },
+      schema: { tags: ['Tracking'], summary: `The containers of a ${type === 'BKG' ? 'booking' : 'transport document (B/L)'} and their current status`, params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: ShipmentContainersSchema } },
     }, async (request) => {
       const viewer = requirePrincipal(request);
       const filter: EventFilter = type === 'BKG' ? { carrierBookingReference: request.params.reference } : { transportDocumentReference: request.params.reference };
@@ -175,7 +179,8 @@ export async function trackingRoutes(app: FastifyInstance, ctx: AppContext, stor
   }
 
   r.get('/v1/stream', {
-    schema: { tags: ['Tracking'], summary: 'Server-sent events: new events this party may see, with the DCSA filters', querystring: Type.Object({}, { additionalProperties: true }) },
+    schema: { tags: ['Tracking'], summary: 'Server-sent events: new events this party may see, with the DCSA filters', querystring: Type.Object({}, { additionalProperties: true }),
+      response: { 200: textAnswer('text/event-stream', 'Server-sent events: `event: event` with a served event as data; `event: end` when the stream ends') } },
   }, async (request, reply) => {
     const viewer = requirePrincipal(request);
     const filter = parseEventFilter(request.query as Record<string, unknown>, '/query');

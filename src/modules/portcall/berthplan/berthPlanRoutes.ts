@@ -16,7 +16,8 @@ import { BerthPlanPool } from './berthplanPool.js';
 import { acceptPlan, discardPlan, planNotFound } from './berthPlanCommands.js';
 import { currentPlan, DEFAULT_ETA_TOLERANCE_MINUTES, getPlan, insertPlan, presentPlan, type PlanParameters } from './berthPlanStore.js';
 import { pc, type PcDb } from '../schema.js';
-import { TERMINAL_CODE } from '../schemas.js';
+import { NoContent } from '../../../core/schemas.js';
+import { BerthPlanAcceptanceSchema, BerthPlanSchema, TERMINAL_CODE } from '../schemas.js';
 import { getTerminal, listBerths, terminalCallsInWindow } from '../calls/store.js';
 
 const tags = ['Berth planning'];
@@ -90,6 +91,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
         }, Strict), { maxItems: 50 })),
         basedOnPlanId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the plan this proposal changes (shown to the planner; not enforced)' })),
       }, Strict),
+      response: { 201: BerthPlanSchema },
     },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
@@ -114,7 +116,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   r.get('/v1/terminals/:terminalCode/berth-plans/current', {
-    schema: { tags, summary: 'The terminal’s accepted berth plan, with `stale` and the reasons (which call, old and new ETA); 404 when none', params: Params },
+    schema: { tags, summary: 'The terminal’s accepted berth plan, with `stale` and the reasons (which call, old and new ETA); 404 when none', params: Params, response: { 200: BerthPlanSchema } },
   }, async (request) => {
     const who = requirePrincipal(request);
     await operatorOf(who, request.params.terminalCode);
@@ -127,7 +129,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   r.get('/v1/terminals/:terminalCode/berth-plans/:planId', {
-    schema: { tags, summary: 'One berth plan (proposed, accepted, superseded or discarded)', params: PlanParams },
+    schema: { tags, summary: 'One berth plan (proposed, accepted, superseded or discarded)', params: PlanParams, response: { 200: BerthPlanSchema } },
   }, async (request) => {
     const who = requirePrincipal(request);
     await operatorOf(who, request.params.terminalCode);
@@ -141,6 +143,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
       tags, summary: 'Accept a proposal: all its berths and PTA-/PTD-Berth (PLN) timestamps in one transaction; idempotent',
       description: 'All or nothing: a call that no longer allows the plan (departed, omitted, alongside elsewhere, no longer fits its berth, ETA moved beyond the plan’s tolerance) rejects the whole accept with a 409 problem naming each such call (`/calls/{i}` of the plan) and the rule. Accepting again answers the first result. The terminal’s previously accepted plan is superseded.',
       params: PlanParams,
+      response: { 200: BerthPlanAcceptanceSchema },
     },
   }, async (request) => {
     const who = requirePrincipal(request);
@@ -150,7 +153,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   r.delete('/v1/terminals/:terminalCode/berth-plans/:planId', {
-    schema: { tags, summary: 'Discard a proposal', params: PlanParams },
+    schema: { tags, summary: 'Discard a proposal', params: PlanParams, response: NoContent },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
     const { terminalCode, planId } = request.params;
@@ -167,6 +170,7 @@ export async function berthPlanRoutes(app: FastifyInstance, ctx: AppContext): Pr
       // The body is optional (a bare POST re-plans the plan's own window), which a body schema
       // cannot say: it is checked below.
       body: Type.Any({ description: 'optional: {from?, to?, timeLimitSeconds?}; from/to ISO 8601 with offset, another window than the plan’s' }),
+      response: { 201: BerthPlanSchema },
     },
   }, async (request, reply) => {
     const who = requirePrincipal(request);

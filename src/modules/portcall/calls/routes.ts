@@ -16,7 +16,7 @@ import { nextPageHeaders } from '../../../core/paging.js';
 import { code, codeList, dateTime, integer, parseQuery, pattern, readPage, standard, text } from '../paging.js';
 import { PORT_CALL_STATUSES } from '../timestamps/projection.js';
 import { pc } from '../schema.js';
-import { NewPortCallBody, PortCallChangesBody, TERMINAL_CODE } from '../schemas.js';
+import { KpiReportSchema, NewPortCallBody, PortCallChangesBody, PortCallDetailSchema, PortCallSchema, TERMINAL_CODE } from '../schemas.js';
 import { callTimestamps, findCall, getVessel, listCalls, presentCall, type CallFilter, type StoredTimestamp } from './store.js';
 
 const tags = ['Port calls'];
@@ -46,7 +46,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
   const db = pc(ctx.db);
 
   r.post('/v1/port-calls', {
-    schema: { tags, summary: 'Create a port call (its carrier, or the terminal’s operating party naming the carrier); Idempotency-Key supported', body: NewPortCallBody },
+    schema: { tags, summary: 'Create a port call (its carrier, or the terminal’s operating party naming the carrier); Idempotency-Key supported', body: NewPortCallBody, response: { 201: PortCallSchema } },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
     const body = { ...request.body, vesselIMONumber: (() => {
@@ -58,11 +58,11 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const call = await createPortCall(pc(tx), who, body, nowIso());
       return { status: 201, body: presentCall(call) };
     });
-    return reply.code(res.status).send(res.body);
+    return reply.code(res.status as 201).send(res.body);
   });
 
   r.get('/v1/port-calls', {
-    schema: { tags, summary: 'Port calls you may see, with filters (terminal, vessel, service, from/to on the expected berth arrival, status) and cursor paging', querystring: Type.Object({}, { additionalProperties: true }) },
+    schema: { tags, summary: 'Port calls you may see, with filters (terminal, vessel, service, from/to on the expected berth arrival, status) and cursor paging', querystring: Type.Object({}, { additionalProperties: true }), response: { 200: Type.Array(PortCallSchema) } },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
     const scope = { list: 'GET /v1/port-calls', partyId: who.partyId };
@@ -78,6 +78,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
       tags, summary: 'Efficiency KPIs over the port calls you may see (authorities and the shipping-center office: all, audited)',
       description: `Berth-on-arrival rate, waiting time (average, p90), time in port of mainline calls (vessel ≥ ${MAINLINE_MIN_TEU} TEU or a mainline service), moves per ship-hour and crane-hour, schedule reliability (±scheduleWindowHours of the first PTA, else ETA). Definitions: src/modules/portcall/kpis/kpis.ts.`,
       querystring: Type.Object({}, { additionalProperties: true }),
+      response: { 200: KpiReportSchema },
     },
   }, async (request) => {
     const who = requirePrincipal(request);
@@ -102,7 +103,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   r.get('/v1/port-calls/:portCallID', {
-    schema: { tags, summary: 'A port call: the latest timestamp of each type and the whole exchange, newest first', params: Type.Object({ portCallID: Type.String({ maxLength: 100 }) }) },
+    schema: { tags, summary: 'A port call: the latest timestamp of each type and the whole exchange, newest first', params: Type.Object({ portCallID: Type.String({ maxLength: 100 }) }), response: { 200: PortCallDetailSchema } },
   }, async (request) => {
     const who = requirePrincipal(request);
     const call = await findCall(db, who, request.params.portCallID);
@@ -121,7 +122,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.patch('/v1/port-calls/:portCallID', {
     schema: {
       tags, summary: 'Change a port call: the terminal its berth, cranes and actual moves; the carrier its service and voyages',
-      params: Type.Object({ portCallID: Type.String({ maxLength: 100 }) }), body: PortCallChangesBody,
+      params: Type.Object({ portCallID: Type.String({ maxLength: 100 }) }), body: PortCallChangesBody, response: { 200: PortCallSchema },
     },
   }, async (request) => {
     const who = requirePrincipal(request);

@@ -11,7 +11,9 @@ import { nowIso } from '../../../core/time.js';
 import { validateImoNumber, validateMmsi, validateUnLocode, type ValidationResult } from '../../../standards/index.js';
 import { putBerth, putLocation, putTerminal, putVessel } from '../calls/commands.js';
 import { pc } from '../schema.js';
-import { BERTH_ID, BerthBody, LOCATION_CODE, LocationBody, TERMINAL_CODE, TerminalBody, VesselBody } from '../schemas.js';
+import {
+  BERTH_ID, BerthBody, BerthSchema, LOCATION_CODE, LocationBody, PortLocationSchema, TERMINAL_CODE, TerminalBody, TerminalSchema, TerminalWithBerthsSchema, VesselBody, VesselSchema,
+} from '../schemas.js';
 import {
   getBerth, getTerminal, getVessel, listBerths, listLocations, listTerminals, listVessels,
   presentBerth, presentLocation, presentTerminal, presentVessel, type UpsertResult,
@@ -34,7 +36,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   // ---- vessels ---------------------------------------------------------------------------------
   r.put('/v1/vessels/:imoNumber', {
-    schema: { tags, summary: 'Register or update a vessel by its IMO number (admin)', params: Type.Object({ imoNumber: Type.String() }), body: VesselBody },
+    schema: { tags, summary: 'Register or update a vessel by its IMO number (admin)', params: Type.Object({ imoNumber: Type.String() }), body: VesselBody, response: { 200: VesselSchema, 201: VesselSchema } },
   }, async (request, reply) => {
     const who = requireRole(request, 'admin');
     const imo = imoOf(request.params.imoNumber);
@@ -47,12 +49,12 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return reply.code(status(result)).send(presentVessel(row));
   });
 
-  r.get('/v1/vessels', { schema: { tags, summary: 'Registered vessels' } }, async (request) => {
+  r.get('/v1/vessels', { schema: { tags, summary: 'Registered vessels', response: { 200: Type.Array(VesselSchema) } } }, async (request) => {
     requirePrincipal(request);
     return (await listVessels(db)).map(presentVessel);
   });
 
-  r.get('/v1/vessels/:imoNumber', { schema: { tags, summary: 'One vessel', params: Type.Object({ imoNumber: Type.String() }) } }, async (request) => {
+  r.get('/v1/vessels/:imoNumber', { schema: { tags, summary: 'One vessel', params: Type.Object({ imoNumber: Type.String() }), response: { 200: VesselSchema } } }, async (request) => {
     requirePrincipal(request);
     const vessel = await getVessel(db, imoOf(request.params.imoNumber));
     if (!vessel) throw notFound(`vessel ${request.params.imoNumber}`);
@@ -64,7 +66,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
   const BerthParams = Type.Object({ terminalCode: Type.String({ pattern: TERMINAL_CODE }), berthId: Type.String({ pattern: BERTH_ID }) });
 
   r.put('/v1/terminals/:terminalCode', {
-    schema: { tags, summary: 'Register or update a terminal by its code (admin)', params: TerminalParams, body: TerminalBody },
+    schema: { tags, summary: 'Register or update a terminal by its code (admin)', params: TerminalParams, body: TerminalBody, response: { 200: TerminalSchema, 201: TerminalSchema } },
   }, async (request, reply) => {
     const who = requireRole(request, 'admin');
     const b = request.body;
@@ -75,12 +77,12 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return reply.code(status(result)).send(presentTerminal(row));
   });
 
-  r.get('/v1/terminals', { schema: { tags, summary: 'Terminals' } }, async (request) => {
+  r.get('/v1/terminals', { schema: { tags, summary: 'Terminals', response: { 200: Type.Array(TerminalSchema) } } }, async (request) => {
     requirePrincipal(request);
     return (await listTerminals(db)).map(presentTerminal);
   });
 
-  r.get('/v1/terminals/:terminalCode', { schema: { tags, summary: 'A terminal and its berths', params: TerminalParams } }, async (request) => {
+  r.get('/v1/terminals/:terminalCode', { schema: { tags, summary: 'A terminal and its berths', params: TerminalParams, response: { 200: TerminalWithBerthsSchema } } }, async (request) => {
     requirePrincipal(request);
     const terminal = await getTerminal(db, request.params.terminalCode);
     if (!terminal) throw notFound(`terminal ${request.params.terminalCode}`);
@@ -88,7 +90,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   r.put('/v1/terminals/:terminalCode/berths/:berthId', {
-    schema: { tags, summary: 'Register or update a berth (admin, or the terminal’s operating party)', params: BerthParams, body: BerthBody },
+    schema: { tags, summary: 'Register or update a berth (admin, or the terminal’s operating party)', params: BerthParams, body: BerthBody, response: { 200: BerthSchema, 201: BerthSchema } },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
     const b = request.body;
@@ -100,13 +102,13 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return reply.code(status(result)).send(presentBerth(row));
   });
 
-  r.get('/v1/terminals/:terminalCode/berths', { schema: { tags, summary: 'Berths of a terminal', params: TerminalParams } }, async (request) => {
+  r.get('/v1/terminals/:terminalCode/berths', { schema: { tags, summary: 'Berths of a terminal', params: TerminalParams, response: { 200: Type.Array(BerthSchema) } } }, async (request) => {
     requirePrincipal(request);
     if (!(await getTerminal(db, request.params.terminalCode))) throw notFound(`terminal ${request.params.terminalCode}`);
     return (await listBerths(db, request.params.terminalCode)).map(presentBerth);
   });
 
-  r.get('/v1/terminals/:terminalCode/berths/:berthId', { schema: { tags, summary: 'One berth', params: BerthParams } }, async (request) => {
+  r.get('/v1/terminals/:terminalCode/berths/:berthId', { schema: { tags, summary: 'One berth', params: BerthParams, response: { 200: BerthSchema } } }, async (request) => {
     requirePrincipal(request);
     const berth = await getBerth(db, request.params.terminalCode, request.params.berthId);
     if (!berth) throw notFound(`berth ${request.params.terminalCode}/${request.params.berthId}`);
@@ -115,7 +117,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   // ---- port locations ----------------------------------------------------------------------------
   r.put('/v1/port-locations/:code', {
-    schema: { tags, summary: 'Register or update an anchorage or the pilot boarding place (admin)', params: Type.Object({ code: Type.String({ pattern: LOCATION_CODE }) }), body: LocationBody },
+    schema: { tags, summary: 'Register or update an anchorage or the pilot boarding place (admin)', params: Type.Object({ code: Type.String({ pattern: LOCATION_CODE }) }), body: LocationBody, response: { 200: PortLocationSchema, 201: PortLocationSchema } },
   }, async (request, reply) => {
     const who = requireRole(request, 'admin');
     const b = request.body;
@@ -126,7 +128,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     return reply.code(status(result)).send(presentLocation(row));
   });
 
-  r.get('/v1/port-locations', { schema: { tags, summary: 'Anchorages and pilot boarding places' } }, async (request) => {
+  r.get('/v1/port-locations', { schema: { tags, summary: 'Anchorages and pilot boarding places', response: { 200: Type.Array(PortLocationSchema) } } }, async (request) => {
     requirePrincipal(request);
     return (await listLocations(db)).map(presentLocation);
   });

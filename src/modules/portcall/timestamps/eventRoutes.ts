@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal } from '../../../core/auth.js';
 import type { AppContext } from '../../../core/context.js';
+import { textAnswer } from '../../../core/schemas.js';
 import { subscriptionRoutes } from '../../../core/subscriptionRoutes.js';
 import { invalid, sendProblem, type FieldError, type Problem } from '../../../core/errors.js';
 import { auditRead } from '../access.js';
@@ -22,7 +23,7 @@ import { nextPageHeaders } from '../../../core/paging.js';
 import { parseQuery, readPage } from '../paging.js';
 import { MAX_EVENTS_PER_REQUEST, publishEvents, type ItemResult } from './publish.js';
 import { pc } from '../schema.js';
-import { FeedbackElementSchema, PortCallEventSchema, PortCallSubscriptionSchema } from '../schemas.js';
+import { FeedbackElementSchema, PortCallEventResultSchema, PortCallEventSchema, PortCallSubscriptionSchema } from '../schemas.js';
 import { PORT_CALL_API_VERSION, TIMESTAMP_FILTERS, TIMESTAMP_TOPIC } from './topic.js';
 import { queryTimestamps, type TimestampFilter } from '../calls/store.js';
 
@@ -81,7 +82,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
       tags, summary: `Send timestamps and moves forecasts of port calls (up to ${MAX_EVENTS_PER_REQUEST} events)`,
       description: 'Idempotent on eventID: the same event again is a duplicate, other content under a known eventID a conflict. Each event is judged on its own; a rejected event writes nothing.',
       body: Type.Object({ events: Type.Array(PortCallEventSchema) }),
-      response: { 200: Type.Object({ results: Type.Array(Type.Object({}, { additionalProperties: true })), feedbackElements: Type.Array(FeedbackElementSchema) }) },
+      response: { 200: Type.Object({ results: Type.Array(PortCallEventResultSchema), feedbackElements: Type.Array(FeedbackElementSchema) }) },
     },
     // Events are validated one by one (model.ts), so that a bad event rejects only itself.
     validatorCompiler: () => (data: unknown) => ({ value: data }),
@@ -119,7 +120,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await subscriptionRoutes(app, ctx, { path: '/port-call/v2/event-subscriptions', topic: TIMESTAMP_TOPIC, tags, schema: PortCallSubscriptionSchema });
 
   r.get('/port-call/v2/stream', {
-    schema: { tags, summary: 'Server-sent events: new timestamps of the port calls you may see, with the GET filters', querystring: Type.Object({}, { additionalProperties: true }) },
+    schema: { tags, summary: 'Server-sent events: new timestamps of the port calls you may see, with the GET filters', querystring: Type.Object({}, { additionalProperties: true }),
+      response: { 200: textAnswer('text/event-stream', 'Server-sent events: `event: timestamp` with the DCSA Port Call event as data; `event: end` when the stream ends') } },
   }, async (request, reply) => {
     const who = requirePrincipal(request);
     const filter = parseQuery<TimestampFilter>(request.query as Record<string, unknown>, FILTERS);
