@@ -52,6 +52,12 @@ describe('simulated port through the API', () => {
     assert.ok(list.length > 0, 'the port authority sees the port calls');
     const arrivals = (await t.inject({ method: 'GET', url: '/v2/events?eventType=TRANSPORT&limit=1000', headers: customs })).json();
     assert.ok(arrivals.length > 0, 'arrivals and departures are on the tracking spine');
+    // Each carrier sees the arrivals and departures of its own calls, and only those.
+    const cosco = { authorization: `Bearer ${parties.cosco.apiKey}` };
+    const coscoCalls = new Set(((await t.inject({ method: 'GET', url: '/v1/port-calls?limit=1000', headers: cosco })).json() as { portCallID: string }[]).map((c) => c.portCallID));
+    const coscoSees = (await t.inject({ method: 'GET', url: '/v2/events?eventType=TRANSPORT&limit=1000', headers: cosco })).json() as { transportCall: { transportCallID: string } }[];
+    assert.ok(coscoSees.length > 0, 'COSCO sees its ships arrive and leave');
+    assert.ok(coscoSees.every((e) => coscoCalls.has(e.transportCall.transportCallID)), 'and no other carrier\'s');
     // The terminals berth by their accepted plans: a call whose latest PTA-Berth came from a berth
     // plan ("berth X, berth plan …") berths at X — unless another ship was alongside X at that
     // moment, when the terminal takes another free berth the ship fits (src/sim/client.ts).
