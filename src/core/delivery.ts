@@ -57,6 +57,9 @@ export function signatureHeaders(secretBase64: string, body: string, unixSeconds
   };
 }
 
+/** Thrown to roll a partial claim back. */
+const CLAIM_LOST = new Error('another node claimed some of these rows');
+
 export function backoffMs(attempts: number, o: Pick<DeliveryOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
   return Math.min(o.maxBackoffMs, o.baseBackoffMs * 2 ** Math.max(0, attempts - 1));
 }
@@ -159,11 +162,16 @@ export class DeliveryWorker {
     }
     const sending = rows.map((r) => items.get(Number(r.seq))!);
     const ids = rows.map((r) => Number(r.id));
-    // Claim the rows for the length of one request so that another node does not send them too.
+    // Claim the rows for the length of one request so that another node does not send them too:
+    // all of them or none (a node that lost some to another would otherwise leave the rest leased,
+    // unsent, until the lease ran out).
     const lease = new Date(Date.now() + this.options.requestTimeoutMs + 1000).toISOString();
-    const claimed = await this.db.updateTable('outbox').set({ next_attempt_at: lease })
-      .where('id', 'in', ids).where('status', '=', 'pending').where('next_attempt_at', '<=', now).executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== ids.length) return none;
+    const claimed = await this.db.transaction().execute(async (tx) => {
+      const taken = await tx.updateTable('outbox').set({ next_attempt_at: lease })
+        .where('id', 'in', ids).where('status', '=', 'pending').where('next_attempt_at', '<=', now).executeTakeFirst();
+      if (Number(taken.numUpdatedRows) !== ids.length) throw CLAIM_LOST;
+    }).then(() => true, (e) => { if (e === CLAIM_LOST) return false; throw e; });
+    if (!claimed) return none;
 
     // A notification to an authority is a read across parties: on record before it is sent
     // (each attempt: a receiver may have read one whose answer was lost).
