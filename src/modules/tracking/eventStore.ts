@@ -63,9 +63,6 @@ export const publisherOf = (p: Pick<Principal, 'partyId' | 'partyName' | 'roles'
 
 /** A projection updates its tables from the events just inserted, inside the same transaction. */
 export type Projection = (tx: Tx, created: StoredEvent[], dialect: Dialect) => Promise<void>;
-/** Called after commit with what was created. */
-export type CommitListener = (created: StoredEvent[]) => void;
-
 /** This module's topic: every stored event, in `seq` order (webhooks, the live stream). */
 export const EVENT_TOPIC = 'tracking.event';
 
@@ -102,7 +99,6 @@ export class EventStore implements IngestSource {
   commits = 0;
   groupedRequests = 0;
   private readonly projections: Projection[] = [];
-  private readonly listeners: CommitListener[] = [];
   private readonly queue: PendingAppend[] = [];
   private draining = false;
   /** What the access tables already hold, so that most batches need not write them again. */
@@ -136,11 +132,6 @@ export class EventStore implements IngestSource {
 
   addProjection(p: Projection): void {
     this.projections.push(p);
-  }
-
-  onCommit(l: CommitListener): () => void {
-    this.listeners.push(l);
-    return () => this.listeners.splice(this.listeners.indexOf(l), 1);
   }
 
   /** Stores the events; resolves only after the transaction holding them has committed. */
@@ -215,8 +206,6 @@ export class EventStore implements IngestSource {
       this.stored += created.length;
       // Only now, after commit: a rolled-back write must not be taken as known.
       this.known.remember(facts);
-      // A listener's failure is its own: the write is committed and its requests are answered.
-      if (created.length) for (const l of this.listeners) { try { l(created); } catch (error) { console.error('commit listener failed', error); } }
     }
     if (runs.some((r) => r.created.length)) this.topics.committed(EVENT_TOPIC);
   }
