@@ -157,14 +157,14 @@ describe('the spine: berth arrivals and departures reach the carrier and its shi
 
       // One transaction: the timestamps, the facts and the transport events are all stored.
       const facts = await t.platform.ctx.db.selectFrom('facts').select(['name', 'subject']).where('subject', '=', portCallID).orderBy('seq').execute();
-      assert.deepEqual(facts.map((f) => f.name), ['portcall.berth.arrived', 'portcall.berth.departed']);
+      assert.deepEqual(facts.map((f) => f.name), ['portcall.call.created', 'portcall.berth.arrived', 'portcall.berth.departed']);
 
       // A retry changes nothing: duplicates, no new facts, no second transport event.
       const again = await t.inject({ method: 'POST', url: '/port-call/v2/events', headers: terminal.auth, payload: { events: [ata, atd] } });
       assert.deepEqual(again.json().results.map((r: { result: string }) => r.result), ['duplicate', 'duplicate']);
       const stored = await trackingDb(t.platform.ctx.db).selectFrom('events').select('event_id').where('transport_call_id', '=', portCallID).execute();
       assert.equal(stored.length, 2);
-      assert.equal((await t.platform.ctx.db.selectFrom('facts').select('seq').where('subject', '=', portCallID).execute()).length, 2);
+      assert.equal((await t.platform.ctx.db.selectFrom('facts').select('seq').where('subject', '=', portCallID).execute()).length, 3);
     } finally {
       for (const s of Object.values(streams)) s.close();
       await tntHook.close();

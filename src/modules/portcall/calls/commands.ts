@@ -1,15 +1,18 @@
-// Writes of the port call module. Each runs in one transaction together with its audit record;
-// the caller answers only after commit.
+// Writes of the port call module: commands (core/commands.ts), each in one transaction with its
+// audit record and its fact (`portcall.<entity>.created|updated`, with the ids and the values
+// written), which other modules may handle in the same transaction; the caller answers only after
+// commit.
 import { randomUUID } from 'node:crypto';
 import type { Updateable } from 'kysely';
 import type { Principal } from '../../../core/auth.js';
+import type { Commands, CommandScope } from '../../../core/commands.js';
 import { audit } from '../../../core/audit.js';
 import { forbidden, invalid, notFound, ProblemError, type FieldError } from '../../../core/errors.js';
 import { coded, invalidCoded } from '../problems.js';
 import { berthLengthM, berthMisfit, UNDER_KEEL_M } from '../berthplan/berthFit.js';
 import { getParty } from '../../../core/identity.js';
 import { seesAllCalls, sidesOf } from '../access.js';
-import { core, type BerthRow, type PcDb, type PortCallRow, type PortLocationRow, type TerminalRow, type VesselRow } from '../schema.js';
+import { core, pc, type BerthRow, type PcDb, type PortCallRow, type PortLocationRow, type TerminalRow, type VesselRow } from '../schema.js';
 import { findCall, getBerth, getTerminal, getVessel, upsertByKey, type Call } from './store.js';
 
 const isAdmin = (who: Principal) => who.roles.includes('admin');
@@ -18,41 +21,49 @@ const isAdmin = (who: Principal) => who.roles.includes('admin');
 
 type Values<T> = Omit<T, 'created_at' | 'updated_at'>;
 
-export async function putVessel(db: PcDb, who: Principal, values: Values<VesselRow>, now: string) {
-  return db.transaction().execute(async (tx) => {
+export async function putVessel(commands: Commands, who: Principal, values: Values<VesselRow>, now: string) {
+  return commands.run(who, async (scope) => {
+    const tx = pc(scope.tx);
     const r = await upsertByKey<VesselRow>(tx, 'pc_vessels', { imo_number: values.imo_number }, values, now);
     if (r.result !== 'unchanged') await audit(core(tx), who, { action: `vessel.${r.result === 'created' ? 'create' : 'update'}`, resource: `vessel:${values.imo_number}`, detail: values });
+    if (r.result !== 'unchanged') scope.emit({ name: `portcall.vessel.${r.result}`, subject: `${values.imo_number}`, data: { ...values } });
     return r;
   });
 }
 
-export async function putTerminal(db: PcDb, who: Principal, values: Values<TerminalRow>, now: string) {
-  return db.transaction().execute(async (tx) => {
+export async function putTerminal(commands: Commands, who: Principal, values: Values<TerminalRow>, now: string) {
+  return commands.run(who, async (scope) => {
+    const tx = pc(scope.tx);
     const operator = await getParty(core(tx), values.operator_party_id);
     if (!operator) throw invalidCoded('/body/operatorPartyId', 'portcall.unknownParty', { party: values.operator_party_id }, `no party ${values.operator_party_id}`);
     if (!operator.roles.includes('terminal')) throw invalid('/body/operatorPartyId', 'portcall.operatorRole', 'the operating party of a terminal needs the terminal role');
     const r = await upsertByKey<TerminalRow>(tx, 'pc_terminals', { code: values.code }, values, now);
     if (r.result !== 'unchanged') await audit(core(tx), who, { action: `terminal.${r.result === 'created' ? 'create' : 'update'}`, resource: `terminal:${values.code}`, detail: values });
+    if (r.result !== 'unchanged') scope.emit({ name: `portcall.terminal.${r.result}`, subject: `${values.code}`, data: { ...values } });
     return r;
   });
 }
 
 /** The admin, or the terminal's own operating party, maintains its berths. */
-export async function putBerth(db: PcDb, who: Principal, values: Values<BerthRow>, now: string) {
-  return db.transaction().execute(async (tx) => {
+export async function putBerth(commands: Commands, who: Principal, values: Values<BerthRow>, now: string) {
+  return commands.run(who, async (scope) => {
+    const tx = pc(scope.tx);
     const terminal = await getTerminal(tx, values.terminal_code);
     if (!terminal) throw notFound(`terminal ${values.terminal_code}`);
     if (!isAdmin(who) && terminal.operator_party_id !== who.partyId) throw forbidden('berths are maintained by the admin or by the terminal’s operating party');
     const r = await upsertByKey<BerthRow>(tx, 'pc_berths', { terminal_code: values.terminal_code, berth_id: values.berth_id }, values, now);
     if (r.result !== 'unchanged') await audit(core(tx), who, { action: `berth.${r.result === 'created' ? 'create' : 'update'}`, resource: `berth:${values.terminal_code}/${values.berth_id}`, detail: values });
+    if (r.result !== 'unchanged') scope.emit({ name: `portcall.berth.${r.result}`, subject: `${values.terminal_code}/${values.berth_id}`, data: { ...values } });
     return r;
   });
 }
 
-export async function putLocation(db: PcDb, who: Principal, values: Values<PortLocationRow>, now: string) {
-  return db.transaction().execute(async (tx) => {
+export async function putLocation(commands: Commands, who: Principal, values: Values<PortLocationRow>, now: string) {
+  return commands.run(who, async (scope) => {
+    const tx = pc(scope.tx);
     const r = await upsertByKey<PortLocationRow>(tx, 'pc_port_locations', { code: values.code }, values, now);
     if (r.result !== 'unchanged') await audit(core(tx), who, { action: `location.${r.result === 'created' ? 'create' : 'update'}`, resource: `location:${values.code}`, detail: values });
+    if (r.result !== 'unchanged') scope.emit({ name: `portcall.location.${r.result}`, subject: `${values.code}`, data: { ...values } });
     return r;
   });
 }
@@ -93,7 +104,8 @@ export async function checkBerth(tx: PcDb, terminalCode: string, berthId: string
  * A carrier creates its own calls; the terminal's operating party creates calls at its terminal
  * for a carrier it names. Runs inside the caller's transaction (the Idempotency-Key one).
  */
-export async function createPortCall(tx: PcDb, who: Principal, input: NewPortCall, now: string): Promise<Call> {
+export async function createPortCall(scope: CommandScope, who: Principal, input: NewPortCall, now: string): Promise<Call> {
+  const tx = pc(scope.tx);
   const isCarrier = who.roles.includes('carrier');
   if (!isCarrier && !who.roles.includes('terminal')) throw forbidden('port calls are created by their carrier or by the terminal');
   const terminal = await getTerminal(tx, input.terminalCode);
@@ -134,6 +146,7 @@ export async function createPortCall(tx: PcDb, who: Principal, input: NewPortCal
       [coded('/body/terminalCallReference', 'portcall.referenceTaken', { reference: input.terminalCallReference }, 'already used by another call of this carrier')]);
   }
   await audit(core(tx), who, { action: 'portcall.create', resource: `portcall:${row.id}`, detail: { ...input, carrierPartyId } });
+  scope.emit({ name: 'portcall.call.created', subject: row.id, data: { portCallID: row.id, ...input, carrierPartyId, terminalPartyId: row.terminal_party_id } });
   return (await tx.selectFrom('pc_port_calls').selectAll().where('id', '=', row.id).executeTakeFirst())!;
 }
 
@@ -154,8 +167,9 @@ const FIELD_OWNER: Record<keyof PortCallChanges, 'carrier' | 'terminal'> = {
   carrierServiceCode: 'carrier', carrierServiceName: 'carrier', importVoyageNumber: 'carrier', exportVoyageNumber: 'carrier', isMainlineService: 'carrier',
 };
 
-export async function updatePortCall(db: PcDb, who: Principal, id: string, changes: PortCallChanges, now: string): Promise<Call> {
-  return db.transaction().execute(async (tx) => {
+export async function updatePortCall(commands: Commands, who: Principal, id: string, changes: PortCallChanges, now: string): Promise<Call> {
+  return commands.run(who, async (scope) => {
+    const tx = pc(scope.tx);
     const call = await findCall(tx, who, id);
     if (!call) throw notFound(`port call ${id}`);
     const sides = sidesOf(who.partyId, call);
@@ -187,6 +201,7 @@ export async function updatePortCall(db: PcDb, who: Principal, id: string, chang
     if (changes.isMainlineService !== undefined) set.is_mainline_service = changes.isMainlineService ? 1 : 0;
     await tx.updateTable('pc_port_calls').set(set).where('id', '=', id).execute();
     await audit(core(tx), who, { action: 'portcall.update', resource: `portcall:${id}`, detail: changes });
+    scope.emit({ name: 'portcall.call.updated', subject: id, data: { portCallID: id, ...changes } });
     return (await tx.selectFrom('pc_port_calls').selectAll().where('id', '=', id).executeTakeFirst())!;
   });
 }

@@ -54,10 +54,13 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (!v.ok) throw invalid('/body/vesselIMONumber', v.rule, v.message);
       return v.value;
     })() };
-    const res = await idempotent(ctx.db, request, who, async (tx) => {
-      const call = await createPortCall(pc(tx), who, body, nowIso());
+    // A command inside the idempotency record's transaction: the call, its fact and the stored answer commit together.
+    const afterCommit: (() => void)[] = [];
+    const res = await idempotent(ctx.db, request, who, (tx) => ctx.commands.within(tx, who, async (scope) => {
+      const call = await createPortCall(scope, who, body, nowIso());
       return { status: 201, body: presentCall(call) };
-    });
+    }, afterCommit));
+    for (const fn of afterCommit) fn();
     return reply.code(res.status as 201).send(res.body);
   });
 
@@ -126,7 +129,7 @@ export async function callRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   }, async (request) => {
     const who = requirePrincipal(request);
-    const call = await updatePortCall(db, who, request.params.portCallID, request.body, nowIso());
+    const call = await updatePortCall(ctx.commands, who, request.params.portCallID, request.body, nowIso());
     return presentCall(call);
   });
 }

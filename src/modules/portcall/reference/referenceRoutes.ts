@@ -42,7 +42,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const imo = imoOf(request.params.imoNumber);
     const b = request.body;
     if (b.mmsi !== undefined) checked('/body/mmsi', b.mmsi, validateMmsi);
-    const { result, row } = await putVessel(db, who, {
+    const { result, row } = await putVessel(ctx.commands, who, {
       imo_number: imo, mmsi: b.mmsi ?? null, call_sign: b.callSign ?? null, name: b.name, vessel_type_code: b.vesselTypeCode ?? null,
       length_overall_m: b.lengthOverallM, beam_m: b.beamM, max_draught_m: b.maxDraughtM, deadweight_tonnes: b.deadweightTonnes ?? null, teu_capacity: b.teuCapacity ?? null,
     }, nowIso());
@@ -70,7 +70,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
   }, async (request, reply) => {
     const who = requireRole(request, 'admin');
     const b = request.body;
-    const { result, row } = await putTerminal(db, who, {
+    const { result, row } = await putTerminal(ctx.commands, who, {
       code: request.params.terminalCode, name: b.name, un_location_code: checked('/body/UNLocationCode', b.UNLocationCode, validateUnLocode),
       operator_party_id: b.operatorPartyId,
     }, nowIso());
@@ -95,7 +95,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const who = requirePrincipal(request);
     const b = request.body;
     if (b.maxLoaM > b.lengthM) throw invalid('/body/maxLoaM', 'portcall.berthLength', 'the longest vessel a berth takes cannot exceed its length');
-    const { result, row } = await putBerth(db, who, {
+    const { result, row } = await putBerth(ctx.commands, who, {
       terminal_code: request.params.terminalCode, berth_id: request.params.berthId, name: b.name, length_m: b.lengthM, depth_m: b.depthM,
       crane_count: b.craneCount, max_loa_m: b.maxLoaM,
     }, nowIso());
@@ -121,7 +121,7 @@ export async function referenceRoutes(app: FastifyInstance, ctx: AppContext): Pr
   }, async (request, reply) => {
     const who = requireRole(request, 'admin');
     const b = request.body;
-    const { result, row } = await putLocation(db, who, {
+    const { result, row } = await putLocation(ctx.commands, who, {
       code: request.params.code, kind: b.kind, name: b.name, un_location_code: checked('/body/UNLocationCode', b.UNLocationCode, validateUnLocode),
       latitude: b.latitude, longitude: b.longitude,
     }, nowIso());
