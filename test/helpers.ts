@@ -11,6 +11,7 @@ import { createPgSchemaUrl, dropPgSchema } from '../src/core/db.js';
 import type { InjectOptions } from 'fastify';
 import type { DeliveryOptions } from '../src/core/delivery.js';
 import type { Role } from '../src/core/identity.js';
+import { definitionById } from '../src/modules/portcall/index.js';
 import { startPlatform, type Platform } from '../src/platform.js';
 import { checkDigit } from '../src/standards/index.js';
 
@@ -168,5 +169,53 @@ export function shipmentEvent(documentID: string, documentTypeCode = 'BKG', code
   return {
     eventID: randomUUID(), eventType: 'SHIPMENT', eventClassifierCode: 'ACT', eventDateTime: nextTime(),
     eventCreatedDateTime: '2026-11-01T00:00:00Z', shipmentEventTypeCode: code, documentID, documentTypeCode,
+  };
+}
+
+/** Waits, in bounded steps, until `check` holds. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An SSE connection whose text and end are observed as they come. */
+/** A server-sent-events stream read in the background (`text` grows; `close` aborts), or the problem when refused. */
+export async function openStream(url: string, headers: Record<string, string>) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers, signal: controller.signal });
+  const state = { status: res.status, text: '', ended: false, close: () => controller.abort(), json: undefined as unknown };
+  if (res.status !== 200) {
+    state.json = await res.json();
+    state.ended = true;
+    return state;
+  }
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        state.text += decoder.decode(value, { stream: true });
+      }
+    } catch { /* aborted */ }
+    state.ended = true;
+  })();
+  await waitFor(() => state.text.includes(': connected'), 'the stream to open');
+  return state;
+}
+
+/** A DCSA Port Call event for a timestamp definition (`ETA-Berth`, …) of a call. */
+export function portCallTimestamp(call: { terminalCallReference: string }, definition: string, at: string, over: Record<string, unknown> = {}) {
+  const d = definitionById(definition)!;
+  return {
+    eventID: randomUUID(),
+    terminalCall: { terminalCallReference: call.terminalCallReference },
+    portCallService: { portCallServiceTypeCode: d.service, portCallServiceEventTypeCode: d.eventType, ...(d.phase ? { portCallPhaseTypeCode: d.phase } : {}) },
+    timestamp: { classifierCode: d.classifier, serviceDateTime: at },
+    ...over,
   };
 }

@@ -4,9 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { definitionById } from '../src/modules/portcall/timestamps/definitions.js';
 import { imoCheckDigit } from '../src/standards/index.js';
-import { ADMIN_KEY, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { ADMIN_KEY, portCallTimestamp, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
 
 // ---- builders ----------------------------------------------------------------------------------
 
@@ -64,17 +63,7 @@ async function createCall(p: Port, by: TestParty = p.carrier, over: Record<strin
   return res.json() as { portCallID: string; terminalCallReference: string };
 }
 
-/** A DCSA Port Call event for a timestamp definition (`ETA-Berth`, …) of a call. */
-function ts(call: { terminalCallReference: string }, definition: string, at: string, over: Record<string, unknown> = {}) {
-  const d = definitionById(definition)!;
-  return {
-    eventID: randomUUID(),
-    terminalCall: { terminalCallReference: call.terminalCallReference },
-    portCallService: { portCallServiceTypeCode: d.service, portCallServiceEventTypeCode: d.eventType, ...(d.phase ? { portCallPhaseTypeCode: d.phase } : {}) },
-    timestamp: { classifierCode: d.classifier, serviceDateTime: at },
-    ...over,
-  };
-}
+const ts = portCallTimestamp;
 
 function moves(call: { terminalCallReference: string }, load: number, discharge: number) {
   return {

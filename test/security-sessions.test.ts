@@ -7,45 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { get as httpGet, createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeliveryWorker } from '../src/core/delivery.js';
-import { ADMIN_KEY, cliWorkspace, containerNumber, equipmentEvent, shipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { ADMIN_KEY, cliWorkspace, containerNumber, equipmentEvent, openStream, shipmentEvent, testPlatform, waitFor, type TestParty, type TestPlatform } from './helpers.js';
 import { trackingDb } from '../src/modules/tracking/index.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const PASSWORD = 'Harbour-Crane-Gantry-42';
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** An SSE connection whose text and end are observed as they come. */
-async function openStream(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers, signal: controller.signal });
-  const state = { status: res.status, text: '', ended: false, close: () => controller.abort(), json: undefined as unknown };
-  if (res.status !== 200) {
-    state.json = await res.json();
-    state.ended = true;
-    return state;
-  }
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        state.text += decoder.decode(value, { stream: true });
-      }
-    } catch { /* aborted */ }
-    state.ended = true;
-  })();
-  await waitFor(() => state.text.includes(': connected'), 'the stream to open');
-  return state;
-}
 
 async function loginAs(t: TestPlatform, username: string, userAgent = 'test-agent') {
   const res = await t.inject({ method: 'POST', url: '/v1/session', headers: { 'user-agent': userAgent }, payload: { username, password: PASSWORD } });

@@ -8,22 +8,13 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { definitionById } from '../src/modules/portcall/index.js';
 import { trackingDb } from '../src/modules/tracking/index.js';
 import { imoCheckDigit } from '../src/standards/index.js';
-import { ADMIN_KEY, containerNumber, equipmentEvent, testPlatform, type TestParty, type TestPlatform } from './helpers.js';
+import { ADMIN_KEY, containerNumber, equipmentEvent, openStream, portCallTimestamp, testPlatform, waitFor, type TestParty, type TestPlatform } from './helpers.js';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const VESSEL = `932148${imoCheckDigit('932148')}`; // the vessel of the helpers' transport call
 const secret = randomBytes(32).toString('base64');
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A webhook receiver on loopback: the items of every notification, and the API-Version sent. */
 async function receiver() {
@@ -41,36 +32,14 @@ async function receiver() {
   return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** A server-sent-events stream, read in the background. */
-async function openStream(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers, signal: controller.signal });
-  if (res.status !== 200) assert.fail(`stream ${url}: ${res.status} ${await res.text()}`);
-  const state = { text: '', version: res.headers.get('api-version'), close: () => controller.abort() };
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        state.text += decoder.decode(value, { stream: true });
-      }
-    } catch { /* aborted */ }
-  })();
-  await waitFor(() => state.text.includes(': connected'), 'the stream to open');
-  return state;
+/** A stream that must open (the tests' streams are all allowed). */
+async function openStreamOk(url: string, headers: Record<string, string>) {
+  const stream = await openStream(url, headers);
+  assert.equal(stream.status, 200, JSON.stringify(stream.json));
+  return stream;
 }
 
-function timestamp(call: { terminalCallReference: string }, definition: string, at: string) {
-  const d = definitionById(definition)!;
-  return {
-    eventID: randomUUID(),
-    terminalCall: { terminalCallReference: call.terminalCallReference },
-    portCallService: { portCallServiceTypeCode: d.service, portCallServiceEventTypeCode: d.eventType, ...(d.phase ? { portCallPhaseTypeCode: d.phase } : {}) },
-    timestamp: { classifierCode: d.classifier, serviceDateTime: at },
-  };
-}
+const timestamp = portCallTimestamp;
 
 describe('the spine: berth arrivals and departures reach the carrier and its shipments', () => {
   let t: TestPlatform & { url?: string };
@@ -118,11 +87,11 @@ describe('the spine: berth arrivals and departures reach the carrier and its shi
     await subscribe('/v2/event-subscriptions', { callbackUrl: tntHook.url, eventType: ['TRANSPORT'] });
     await subscribe('/port-call/v2/event-subscriptions', { callbackUrl: pcHook.url, terminalCallID: portCallID });
     const streams = {
-      carrier: await openStream(`${t.url}/v1/stream?eventType=TRANSPORT`, carrier.auth),
-      forwarder: await openStream(`${t.url}/v1/stream?eventType=TRANSPORT`, forwarder.auth),
-      stranger: await openStream(`${t.url}/v1/stream`, stranger.auth),
-      portCalls: await openStream(`${t.url}/port-call/v2/stream`, carrier.auth),
-      rivalPortCalls: await openStream(`${t.url}/port-call/v2/stream`, rival.auth),
+      carrier: await openStreamOk(`${t.url}/v1/stream?eventType=TRANSPORT`, carrier.auth),
+      forwarder: await openStreamOk(`${t.url}/v1/stream?eventType=TRANSPORT`, forwarder.auth),
+      stranger: await openStreamOk(`${t.url}/v1/stream`, stranger.auth),
+      portCalls: await openStreamOk(`${t.url}/port-call/v2/stream`, carrier.auth),
+      rivalPortCalls: await openStreamOk(`${t.url}/port-call/v2/stream`, rival.auth),
     };
     try {
       const ata = timestamp(call, 'ATA-Berth', '2026-11-20T08:00:00+08:00');

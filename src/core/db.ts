@@ -537,3 +537,10 @@ function pgColumnKind(values: unknown[]): PgColumnKind {
     || (typeof v === 'string' && !v.includes(FIELD_SEPARATOR) && v !== NULL_FIELD && !(v === '' && values.length === 1)));
   return joinable ? 'joined' : 'text';
 }
+
+/** Items in parts of at most `size`: multi-row inserts and bound lists stay below the databases' parameter limits. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -6,7 +6,7 @@
 // webhooks with retries and dead letters (delivery.ts), and the server-sent-events stream
 // (stream.ts).
 import type { Principal } from './auth.js';
-import { insertChunkRows, insertMany, type Dialect, type Executor } from './db.js';
+import { chunks, insertChunkRows, insertMany, type Dialect, type Executor } from './db.js';
 import { isAuthority, type Role } from './identity.js';
 import { nowIso } from './time.js';
 
@@ -106,8 +106,8 @@ export class Topics {
       const roles = JSON.parse(s.roles) as Role[];
       const reader: Reader = { partyId: s.party_id, authority: isAuthority(roles), roles };
       const matching = await provider.read(tx, reader, seqs, JSON.parse(s.filters));
-      for (let i = 0; i < matching.length; i += insertChunkRows(this.dialect)) {
-        await insertMany(tx, this.dialect, 'outbox', matching.slice(i, i + insertChunkRows(this.dialect)).map((m) => ({
+      for (const part of chunks(matching, insertChunkRows(this.dialect))) {
+        await insertMany(tx, this.dialect, 'outbox', part.map((m) => ({
           subscription_id: s.id, seq: m.seq, status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, delivered_at: null,
         })));
       }

@@ -6,7 +6,7 @@ import type { Principal } from '../../core/auth.js';
 import { eventVisibleTo, holdsDocument, journeyCovers } from './access.js';
 import { audit } from '../../core/audit.js';
 import { canonicalJson } from '../../core/canonical.js';
-import { coreOf, concatPgColumns, insertChunkRows, insertMany, insertPgColumns, pgColumns, prepared, type Dialect, type PgColumns } from '../../core/db.js';
+import { chunks, coreOf, concatPgColumns, insertChunkRows, insertMany, insertPgColumns, pgColumns, prepared, type Dialect, type PgColumns } from '../../core/db.js';
 import { trackingDb } from './tables.js';
 import type { TrackingExecutor as Executor, TrackingTx as Tx } from './tables.js';
 import type { CommandScope } from '../../core/commands.js';
@@ -648,12 +648,6 @@ function samePublisherRuns(group: PendingAppend[]): PendingAppend[][] {
     else runs.push([p]);
   }
   return runs;
-}
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function dedupe<T>(items: T[], key: (t: T) => string): T[] {

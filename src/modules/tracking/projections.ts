@@ -1,8 +1,7 @@
 // The container-status projection: the latest actual equipment event of each box, updated in the
 // transaction that writes the events. Late events that happened earlier do not overwrite it.
-import { insertChunkRows, insertMany } from '../../core/db.js';
+import { chunks, insertChunkRows, insertMany } from '../../core/db.js';
 import type { Projection, StoredEvent } from './eventStore.js';
-import { chunks } from './eventStore.js';
 
 export const containerStatusProjection: Projection = async (tx, created, dialect) => {
   const latest = new Map<string, StoredEvent>();

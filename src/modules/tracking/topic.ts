@@ -1,8 +1,8 @@
 // The `tracking.event` topic: every stored DCSA event, for webhooks and the live stream, seen
 // through the access policy (access.ts) and the DCSA filters (filters.ts).
-import type { Executor } from '../../core/db.js';
+import { chunks, type Executor } from '../../core/db.js';
 import type { TopicItem, TopicProvider } from '../../core/topics.js';
-import { chunks, EVENT_TOPIC, queryEvents, type EventFilter, type StoredEvent } from './eventStore.js';
+import { EVENT_TOPIC, queryEvents, type EventFilter, type StoredEvent } from './eventStore.js';
 import { parseEventFilter } from './filters.js';
 import { trackingDb } from './tables.js';
 

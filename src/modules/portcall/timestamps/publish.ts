@@ -19,7 +19,7 @@ import { checkActualOrder, factOf, project, type TimestampFact } from './project
 import { MOVES_SENDERS, roleExplanation, senderSides } from './roles.js';
 import { core, type PcTx, type PortcallTables, type PortCallRow } from '../schema.js';
 import { refreshPlanStaleness } from '../berthplan/berthPlanStore.js';
-import { berthMovement } from './spine.js';
+import { berthMovement, isBerthMovement } from './spine.js';
 import { TIMESTAMP_TOPIC } from './topic.js';
 import { callsOfSender, callTimestamps, getVessel, insertTimestamp, timestampByEventId, toFact, type Call, type StoredTimestamp } from '../calls/store.js';
 
@@ -149,8 +149,8 @@ async function accept(tx: PcTx, scope: CommandScope, who: Principal, e: PortCall
   state.facts.push(factOf(e));
   state.changed = true;
   scope.wrote(TIMESTAMP_TOPIC, [seq]);
-  const movement = berthMovement(call, { ...row, seq }, (await getVessel(tx, call.vessel_imo_number))?.name ?? null);
-  if (movement) scope.emit(movement);
+  const stored = { ...row, seq };
+  if (isBerthMovement(stored)) scope.emit(berthMovement(call, stored, (await getVessel(tx, call.vessel_imo_number))?.name ?? null));
   return { result: 'created', portCallID: call.id, timestampDefinition: e.definition };
 }
 

@@ -7,10 +7,12 @@ import type { Call, StoredTimestamp } from '../calls/store.js';
 
 const FACTS: Record<string, string> = { 'ATA-Berth': 'portcall.berth.arrived', 'ATD-Berth': 'portcall.berth.departed' };
 
-/** The fact of a stored ATA-Berth / ATD-Berth, or undefined for other timestamps. */
-export function berthMovement(call: Call, ts: StoredTimestamp, vesselName: string | null): Fact | undefined {
+/** Does this timestamp report a berth arrival or departure (a fact of its own)? */
+export const isBerthMovement = (ts: Pick<StoredTimestamp, 'definition' | 'service_date_time'>) => ts.definition in FACTS && ts.service_date_time !== null;
+
+/** The fact of a stored ATA-Berth / ATD-Berth (see `isBerthMovement`). */
+export function berthMovement(call: Call, ts: StoredTimestamp, vesselName: string | null): Fact {
   const name = FACTS[ts.definition];
-  if (!name || !ts.service_date_time) return undefined;
   const sent = JSON.parse(ts.body) as { timestamp: { serviceDateTime: string }; eventUpdatedDateTime: string };
   return {
     name,

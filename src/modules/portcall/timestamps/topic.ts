@@ -2,6 +2,7 @@
 // stream, in the shape of the standard's notification (the event as sent), seen through the
 // module's access predicate (access.ts: the call's carrier and terminal, the port authority and
 // the MSA) and the DCSA Port Call filters.
+import { chunks } from '../../../core/db.js';
 import type { TopicProvider } from '../../../core/topics.js';
 import { UUID } from '../../../core/fieldChecker.js';
 import { CLASSIFIER_CODES, PORT_CALL_SERVICE_TYPE_CODES } from '../codes.js';
@@ -29,12 +30,6 @@ export const TIMESTAMP_FILTERS = {
   eventTimestampMax: dateTime,
 };
 
-function inParts(seqs: number[]) {
-  const parts = [];
-  for (let i = 0; i < seqs.length; i += SEQS_PER_QUERY) parts.push(seqs.slice(i, i + SEQS_PER_QUERY));
-  return parts;
-}
-
 export const timestampTopic: TopicProvider<TimestampFilter> = {
   topic: TIMESTAMP_TOPIC,
   apiVersion: PORT_CALL_API_VERSION,
@@ -50,7 +45,7 @@ export const timestampTopic: TopicProvider<TimestampFilter> = {
   },
   async read(db, reader, seqs, filter = {}) {
     const out = [];
-    for (const part of inParts(seqs)) {
+    for (const part of chunks(seqs, SEQS_PER_QUERY)) {
       const page = await queryTimestamps(pc(db), reader, filter, { seqIn: part, limit: part.length });
       out.push(...page.items.map((t) => ({ seq: Number(t.seq), id: t.event_id, body: t.body, portCallID: t.port_call_id })));
     }
@@ -58,7 +53,7 @@ export const timestampTopic: TopicProvider<TimestampFilter> = {
   },
   async ids(db, seqs) {
     const ids = new Map<number, string>();
-    for (const part of inParts(seqs)) {
+    for (const part of chunks(seqs, SEQS_PER_QUERY)) {
       for (const r of await pc(db).selectFrom('pc_timestamps').select(['seq', 'event_id']).where('seq', 'in', part).execute()) ids.set(Number(r.seq), r.event_id);
     }
     return ids;
